@@ -1,0 +1,169 @@
+"""The public API: ``restore_text``, ``detect`` and the reusable ``Restorer``."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Iterator
+
+from .candidates import CandidateSpan, find_candidates
+from .decode import Settings, SpanPosterior, decode
+from .edits import Edit, Flag, apply_edits, match_case
+from .lexicon import Lexicon, default_lexicon
+from .lm import LanguageModel, NgramLM
+from .tokenize import sentences, tokenize
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """The result of restoring one text: the new ``text``, the ``edits`` that made it, the spin score."""
+
+    source: str
+    text: str
+    edits: list[Edit]
+    spin_score: float
+    flags: list[Flag] = field(default_factory=list)
+
+    def explain(self) -> str:
+        """The edits, one per line, in reading order."""
+        lines = [f"spin score {self.spin_score:.2f}; {len(self.edits)} edit(s)"]
+        for e in self.edits:
+            alts = ", ".join(f"{a} {p:.2f}" for a, p in e.alternatives[:3])
+            lines.append(f"{e.start:>6}-{e.end:<6} {e.spun!r} -> {e.original!r}  (confidence {e.confidence:.2f}"
+                         + (f"; also {alts}" if alts else "") + f"; {e.evidence})")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "spin_score": round(self.spin_score, 4),
+                "edits": [e.to_dict() for e in self.edits], "flags": [f.to_dict() for f in self.flags]}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Spans that look spun, and the document's spin score in [0, 1]."""
+
+    spans: list[Flag]
+    spin_score: float
+
+    def to_dict(self) -> dict:
+        return {"spin_score": round(self.spin_score, 4), "spans": [f.to_dict() for f in self.spans]}
+
+
+def make_lm(lm: str | LanguageModel | None) -> LanguageModel:
+    """A language model from a name ("ngram"), a model file path, or an object with ``logprob``."""
+    if lm is None or lm == "ngram":
+        return NgramLM()
+    if isinstance(lm, str):
+        if os.path.isfile(lm):
+            return NgramLM(lm)
+        raise ValueError(f"unknown language model {lm!r}: use 'ngram' or the path of an n-gram model file")
+    if not isinstance(lm, LanguageModel):
+        raise TypeError("lm must be 'ngram', a model path, or an object with order and logprob(word, history)")
+    return lm
+
+
+class Restorer:
+    """Loads the lexicon and language model once; ``restore`` may then be called from many threads.
+
+    Parameters: ``lm`` ("ngram", a model path or a LanguageModel), ``lexicons`` (extra lexicon files, e.g.
+    a tortured-phrase list), ``lexicon`` (a ready Lexicon replacing the bundled ones), ``wordnet`` (use the
+    WordNet inverse-thesaurus candidates), ``settings`` (decoder knobs), ``min_confidence`` (edits below
+    it are reported as flags but not applied), ``flag_threshold`` (posterior above which a span is flagged).
+    """
+
+    def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
+                 lexicon: Lexicon | None = None, wordnet: bool = True, settings: Settings | None = None,
+                 min_confidence: float = 0.5, flag_threshold: float = 0.5, **knobs) -> None:
+        self.lm = make_lm(lm)
+        self.lexicon = lexicon if lexicon is not None else default_lexicon(lexicons, wordnet=wordnet)
+        if lexicon is not None:
+            for path in lexicons:
+                self.lexicon.load(path)
+        self.settings = replace(settings or Settings(), **knobs)
+        self.min_confidence = min_confidence
+        self.flag_threshold = flag_threshold
+
+    def candidates(self, text: str) -> list[CandidateSpan]:
+        """Every lexicon hit in ``text`` with the originals the decoder will consider."""
+        return find_candidates(text, tokenize(text), self.lexicon)
+
+    def _posteriors(self, text: str) -> tuple[float, list[SpanPosterior]]:
+        tokens = tokenize(text)
+        spans = find_candidates(text, tokens, self.lexicon)
+        return decode(tokens, sentences(text, tokens), spans, self.lm, self.settings)
+
+    def restore(self, text: str) -> Restoration:
+        """Restore one text."""
+        _check_text(text)
+        rate, posts = self._posteriors(text)
+        edits: list[Edit] = []
+        flags: list[Flag] = []
+        for post in posts:
+            span = post.span
+            ranked = sorted(range(1, len(post.probs)), key=lambda k: -post.probs[k])
+            best = ranked[0] if ranked else 0
+            applied = post.chosen > 0 and post.probs[post.chosen] >= self.min_confidence
+            if applied:
+                opt = span.options[post.chosen - 1]
+                alts = tuple((match_case(span.spun, span.options[k - 1].text) + span.possessive, post.probs[k])
+                             for k in ranked if k != post.chosen)
+                alts += (("(keep)", post.probs[0]),)
+                gain = post.probs[post.chosen]
+                edits.append(Edit(span.start, span.end, span.spun, match_case(span.spun, opt.text) + span.possessive,
+                                  gain, tuple(sorted(alts, key=lambda a: -a[1]))[:5],
+                                  f"{opt.source} lexicon, weight {opt.weight:.2f}"))
+            if post.p_spun >= self.flag_threshold or applied:
+                guess = span.options[best - 1].text + span.possessive if best else ""
+                flags.append(Flag(span.start, span.end, span.spun, post.p_spun, guess, applied))
+        edits = _non_overlapping(edits)
+        return Restoration(text, apply_edits(text, edits), edits, rate, flags)
+
+    def restore_many(self, texts: Iterable[str]) -> Iterator[Restoration]:
+        """Restore texts one after another, yielding each result as soon as it is ready."""
+        for text in texts:
+            yield self.restore(text)
+
+    def detect(self, text: str) -> Detection:
+        """Spans that look spun and the document spin score (no text is rewritten)."""
+        result = self.restore(text)
+        return Detection(result.flags, result.spin_score)
+
+
+def _check_text(text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+
+
+def _non_overlapping(edits: list[Edit]) -> list[Edit]:
+    """Keep the most confident of any overlapping edits (the decoder's own choices never overlap)."""
+    kept: list[Edit] = []
+    for e in sorted(edits, key=lambda e: -e.confidence):
+        if all(e.end <= k.start or e.start >= k.end for k in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.start)
+
+
+_default: Restorer | None = None
+_default_lock = threading.Lock()
+
+
+def default_restorer() -> Restorer:
+    """A shared Restorer with default settings, created on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Restorer()
+        return _default
+
+
+def restore_text(text: str, **options) -> Restoration:
+    """Restore ``text`` with the default Restorer (or one built from ``options``)."""
+    restorer = Restorer(**options) if options else default_restorer()
+    return restorer.restore(text)
+
+
+def detect(text: str, **options) -> Detection:
+    """Detect spun spans in ``text`` without rewriting it."""
+    restorer = Restorer(**options) if options else default_restorer()
+    return restorer.detect(text)

@@ -1,0 +1,71 @@
+"""Candidate generation: every place a lexicon phrase occurs, with the originals it may stand for.
+
+Candidates over-generate on purpose -- "within" is a spinner's word for "in" but also a genuine word --
+and the decoder decides, with the language model and the document's spin rate, which ones to restore.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicon, phrase_key
+from .numbers import spelled_with_groups
+from .tokenize import Token
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One possible original for a span."""
+
+    text: str                 # as stored in the lexicon (case is fitted when applied)
+    words: tuple[str, ...]    # normalised tokens, for the language model
+    weight: float             # channel weight in (0, 1]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSpan:
+    """A lexicon hit: tokens ``first..last-1`` (characters ``start..end``) and the originals considered."""
+
+    start: int
+    end: int
+    spun: str
+    first: int
+    last: int
+    options: tuple[Option, ...] = field(repr=False)
+    words: tuple[str, ...] = field(repr=False, default=())  # the spun tokens, normalised
+    possessive: str = ""      # a possessive suffix ("’s") carried over to the original
+
+    @property
+    def originals(self) -> list[str]:
+        """The originals considered, best channel weight first."""
+        return [o.text + self.possessive for o in self.options]
+
+
+def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_options: int = 12) -> list[CandidateSpan]:
+    """All candidate spans of a document, in order of start token (overlaps allowed)."""
+    norms = [t.norm for t in tokens]
+    out: list[CandidateSpan] = []
+    for i in range(len(tokens)):
+        for end, entries, possessive in lexicon.matches(norms, i):
+            suffix = tokens[end - 1].text[-2:] if possessive else ""
+            options = [Option(e.original, _words(e.original, possessive), e.weight, e.source)
+                       for e in entries[:max_options]]
+            out.append(_span(text, tokens, i, end, options, suffix))
+        digits = spelled_with_groups(norms[i])
+        if digits is not None:
+            out.append(_span(text, tokens, i, i + 1, [Option(digits, (digits,), 0.9, "numbers")], ""))
+    return out
+
+
+def _span(text: str, tokens: list[Token], first: int, last: int, options: list[Option], suffix: str) -> CandidateSpan:
+    start, end = tokens[first].start, tokens[last - 1].end
+    words = tuple(t.norm for t in tokens[first:last])
+    return CandidateSpan(start, end, text[start:end], first, last, tuple(options), words, suffix)
+
+
+def _words(original: str, possessive: bool) -> tuple[str, ...]:
+    words = phrase_key(original)
+    if possessive and words:
+        words = words[:-1] + (words[-1] + "'s",)
+    return words

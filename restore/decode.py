@@ -1,0 +1,225 @@
+"""The decoder: choose, per sentence, which candidate spans to restore and to what.
+
+Noisy channel. A spun document S was made from an original O by a spinner that replaced each replaceable
+phrase with probability rho (the document's spin rate) and picked the replacement with probability
+P(spun | original) (the lexicon weight). We want argmax_O P(O) * P(S | O):
+
+* P(O) is the language model over the restored sentence;
+* a kept span pays ln(1 - rho), a restored one ln(rho) + ln(weight).
+
+rho is not known in advance. It is estimated from the document itself (a few EM steps over every
+candidate span, each judged in its local context) with a Beta prior that expects clean text. A clean
+article ends up with rho near 0, where no restoration can pay for ln(rho), so it comes back untouched; a
+heavily spun one gets rho near one half and is restored aggressively.
+
+Each sentence is then decoded exactly over the lattice of kept-vs-restored spans with a trigram-state
+Viterbi search, and every span gets a local posterior over {keep, option 1, option 2, ...} in the decoded
+context: that is the confidence of an edit, its runner-up alternatives, and the detection score.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .candidates import CandidateSpan
+from .lm import BOS, EOS, LanguageModel
+from .tokenize import Token
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Decoder knobs (the defaults are what the benchmarks report)."""
+
+    length_bonus: float = 0.0      # nats per extra output word; offsets the LM's taste for short originals
+    prior_a: float = 1.5           # Beta(a, b) prior on the spin rate: mean a / (a + b), i.e. expects clean text
+    prior_b: float = 15.0
+    min_rate: float = 0.001
+    max_rate: float = 0.6
+    em_steps: int = 10
+    beam: int = 12                 # LM states kept per lattice position
+    rate: float | None = None      # fix the spin rate instead of estimating it
+
+
+@dataclass(frozen=True, slots=True)
+class SpanPosterior:
+    """A candidate span and its local posterior: ``probs[0]`` is keep, ``probs[k]`` option ``k - 1``."""
+
+    span: CandidateSpan
+    probs: tuple[float, ...]
+    chosen: int                    # 0 = kept, k = option k - 1 restored
+
+    @property
+    def p_spun(self) -> float:
+        return 1.0 - self.probs[0]
+
+
+def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
+           lm: LanguageModel, settings: Settings = Settings()) -> tuple[float, list[SpanPosterior]]:
+    """Spin rate and per-span decisions for a whole document."""
+    index = {id(t): i for i, t in enumerate(tokens)} if spans else {}
+    bounds = []
+    for sent in sentences:
+        if sent:
+            bounds.append((index.get(id(sent[0]), 0), index.get(id(sent[-1]), 0) + 1))
+    norms = [t.norm for t in tokens]
+    by_sentence: list[list[CandidateSpan]] = [[] for _ in bounds]
+    k = 0
+    for span in sorted(spans, key=lambda s: s.first):
+        while k < len(bounds) and bounds[k][1] <= span.first:
+            k += 1
+        if k < len(bounds) and span.last <= bounds[k][1]:
+            by_sentence[k].append(span)  # spans that cross a sentence break are dropped
+    rate = settings.rate if settings.rate is not None else estimate_rate(norms, bounds, by_sentence, lm, settings)
+    out: list[SpanPosterior] = []
+    for (s0, s1), sent_spans in zip(bounds, by_sentence):
+        if sent_spans:
+            out.extend(_decode_sentence(norms, s0, s1, sent_spans, lm, rate, settings))
+    return rate, out
+
+
+def estimate_rate(norms: list[str], bounds: list[tuple[int, int]], by_sentence: list[list[CandidateSpan]],
+                  lm: LanguageModel, settings: Settings) -> float:
+    """MAP spin rate: EM over the local evidence of every span, judged in the unrestored context."""
+    gains: list[float] = []
+    for (s0, s1), sent_spans in zip(bounds, by_sentence):
+        words = norms[s0:s1]
+        for span in sent_spans:
+            a, b = span.first - s0, span.last - s0
+            scores = _local_scores(lm, words[:a], words[b:], span, settings, log_rate=0.0, log_keep=0.0)
+            gains.append(_logsumexp(scores[1:]) - scores[0])
+    rate = settings.prior_a / (settings.prior_a + settings.prior_b)
+    if not gains:
+        return max(settings.min_rate, min(settings.max_rate, rate))
+    for _ in range(settings.em_steps):
+        logit = math.log(rate / (1.0 - rate))
+        expected = sum(_sigmoid(g + logit) for g in gains)
+        rate = (expected + settings.prior_a - 1.0) / (len(gains) + settings.prior_a + settings.prior_b - 2.0)
+        rate = max(settings.min_rate, min(settings.max_rate, rate))
+    return rate
+
+
+def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSpan], lm: LanguageModel,
+                     rate: float, settings: Settings) -> list[SpanPosterior]:
+    log_rate, log_keep = math.log(rate), math.log(1.0 - rate)
+    n = s1 - s0
+    starting: dict[int, list[CandidateSpan]] = {}
+    for span in spans:
+        starting.setdefault(span.first - s0, []).append(span)
+    keep_order = lm.order - 1
+    # hyps[i]: state (last words) -> (score, backpointer)
+    hyps: list[dict] = [dict() for _ in range(n + 1)]
+    hyps[0][(BOS,)] = (0.0, None)
+    for i in range(n):
+        layer = hyps[i]
+        if len(layer) > settings.beam:
+            layer = dict(sorted(layer.items(), key=lambda kv: -kv[1][0])[: settings.beam])
+        here = starting.get(i, ())
+        keep_cost = log_keep if here else 0.0
+        word = norms[s0 + i]
+        for state, (score, _) in layer.items():
+            new = score + lm.logprob(word, state) + keep_cost
+            _relax(hyps[i + 1], (state + (word,))[-keep_order:], new, (i, state, None))
+            for span in here:
+                j = span.last - s0
+                for k, opt in enumerate(span.options):
+                    total, hist = score, state
+                    for w in opt.words:
+                        total += lm.logprob(w, hist)
+                        hist = (hist + (w,))[-keep_order:]
+                    total += _channel(opt, span, log_rate, settings)
+                    _relax(hyps[j], hist, total, (i, state, (span, k)))
+    best_state, best = None, -math.inf
+    for state, (score, _) in hyps[n].items():
+        final = score + lm.logprob(EOS, state)
+        if final > best:
+            best_state, best = state, final
+    # Backtrack to the chosen segments.
+    chosen: dict[int, int] = {}
+    segments: list[tuple[tuple[str, ...], int, int]] = []
+    pos, state = n, best_state
+    while pos > 0:
+        _, back = hyps[pos][state]
+        i, prev_state, choice = back
+        if choice is None:
+            segments.append(((norms[s0 + i],), i, i + 1))
+        else:
+            span, k = choice
+            chosen[id(span)] = k + 1
+            segments.append((span.options[k].words, i, pos))
+        pos, state = i, prev_state
+    segments.reverse()
+    out_words: list[str] = []
+    before: dict[int, int] = {0: 0}   # token boundary -> output words produced before it
+    for words, a, b in segments:
+        out_words.extend(words)
+        before[b] = len(out_words)
+    results = []
+    for span in spans:
+        a, b = span.first - s0, span.last - s0
+        left = out_words[: _boundary_at_or_before(before, a)]
+        right = out_words[_boundary_at_or_after(before, b, n):]
+        scores = _local_scores(lm, left, right, span, settings, log_rate, log_keep)
+        probs = _softmax(scores)
+        results.append(SpanPosterior(span, tuple(probs), chosen.get(id(span), 0)))
+    return results
+
+
+def _channel(opt, span: CandidateSpan, log_rate: float, settings: Settings) -> float:
+    extra = len(opt.words) - (span.last - span.first)
+    return log_rate + math.log(opt.weight) + settings.length_bonus * extra
+
+
+def _local_scores(lm: LanguageModel, left: list[str], right: list[str], span: CandidateSpan,
+                  settings: Settings, log_rate: float, log_keep: float) -> list[float]:
+    """Local log scores of [keep, option 1, ...] with two words of context on each side."""
+    keep_order = lm.order - 1
+    start = tuple(left[-keep_order:]) if len(left) >= keep_order else ((BOS,) + tuple(left))[-keep_order:]
+    tail = right[:keep_order] if len(right) >= keep_order else right + [EOS]
+    scores = []
+    for opt in (None, *span.options):
+        words = span.words if opt is None else opt.words
+        total, hist = 0.0, start
+        for w in words + tuple(tail):
+            total += lm.logprob(w, hist)
+            hist = (hist + (w,))[-keep_order:]
+        total += log_keep if opt is None else _channel(opt, span, log_rate, settings)
+        scores.append(total)
+    return scores
+
+
+def _relax(layer: dict, state: tuple, score: float, back) -> None:
+    old = layer.get(state)
+    if old is None or score > old[0]:
+        layer[state] = (score, back)
+
+
+def _boundary_at_or_before(before: dict[int, int], a: int) -> int:
+    while a not in before:
+        a -= 1
+    return before[a]
+
+
+def _boundary_at_or_after(before: dict[int, int], b: int, n: int) -> int:
+    while b not in before and b < n:
+        b += 1
+    return before.get(b, before[n])
+
+
+def _logsumexp(xs: list[float]) -> float:
+    m = max(xs)
+    return m + math.log(sum(math.exp(x - m) for x in xs))
+
+
+def _softmax(xs: list[float]) -> list[float]:
+    m = max(xs)
+    es = [math.exp(x - m) for x in xs]
+    total = sum(es)
+    return [e / total for e in es]
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
