@@ -20,7 +20,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’.,/\-][^\W_]+)*")
 # A sentence ends at . ! ? (possibly followed by closing quotes/brackets) before whitespace, or at a newline.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
 _ABBREV = {"u.s", "u.n", "u.k", "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul",
-           "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "e.g", "i.e", "inc", "corp", "gen", "gov",
+           "aug", "sep", "sept", "oct", "nov", "dec", "vs", "e.g", "i.e", "inc", "corp", "gen", "gov",
            "sen", "rep", "jr", "sr", "prof", "lt", "col", "sgt", "capt", "st", "ft", "a.m", "p.m"}
 
 

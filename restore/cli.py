@@ -1,0 +1,176 @@
+"""Command line: ``restore text``, ``restore detect``.
+
+Exit codes: 0 success; 1 bad input (missing or unreadable file, binary or non-UTF-8 data, empty text,
+bad lexicon); 2 bad usage (unknown option, conflicting arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class InputError(Exception):
+    """Input that cannot be processed; the message says why."""
+
+
+def read_input(source: str) -> str:
+    """Text of a file (or stdin for ``-``), refusing binary, non-UTF-8 and empty input with a clear error."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"{source}: no such file")
+        if path.is_dir():
+            raise InputError(f"{source}: is a directory (give a file, or use '-' for standard input)")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read: {exc.strerror}") from None
+        name = source
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks like binary data (contains NUL bytes); restore reads UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+                         "convert it first, e.g. with iconv") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InputError(f"{name}: empty input")
+    return text
+
+
+def write_output(path: str | None, content: str, inputs: list[str]) -> None:
+    """Write to ``path`` atomically (temp file + rename), or to stdout; never over an input file."""
+    if path is None or path == "-":
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    for source in inputs:
+        if source != "-" and Path(source).exists() and target.exists() and os.path.samefile(source, target):
+            raise InputError(f"{path}: refusing to overwrite the input file")
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"{path}: folder {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(content)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def colour_diff(result, colour: bool) -> str:
+    """The text with each edit shown inline as [-spun-]{+original+} (coloured on a terminal)."""
+    red, green, reset = ("\033[31m", "\033[32m", "\033[0m") if colour else ("", "", "")
+    out, pos = [], 0
+    for e in result.edits:
+        out.append(result.source[pos:e.start])
+        out.append(f"{red}[-{e.spun}-]{reset}{green}{{+{e.original}+}}{reset}")
+        pos = e.end
+    out.append(result.source[pos:])
+    return "".join(out)
+
+
+def _restorer(args):
+    from . import Restorer
+    return Restorer(lm=args.lm, lexicons=args.lexicon, wordnet=not args.no_wordnet,
+                    min_confidence=args.min_confidence)
+
+
+def cmd_text(args) -> int:
+    text = read_input(args.input)
+    result = _restorer(args).restore(text)
+    if args.json:
+        content = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif args.diff:
+        content = colour_diff(result, _use_colour(args))
+    else:
+        content = result.text
+    write_output(args.output, content, [args.input])
+    if args.explain:
+        print(result.explain(), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_detect(args) -> int:
+    text = read_input(args.input)
+    detection = _restorer(args).detect(text)
+    if args.json:
+        content = json.dumps(detection.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        lines = [f"spin score\t{detection.spin_score:.3f}"]
+        for f in detection.spans:
+            lines.append(f"{f.start}\t{f.end}\t{f.p_spun:.2f}\t{f.spun}\t{f.best}")
+        content = "\n".join(lines) + "\n"
+    write_output(args.output, content, [args.input])
+    return EXIT_OK
+
+
+def _use_colour(args) -> bool:
+    if args.color == "always":
+        return True
+    if args.color == "never":
+        return False
+    return args.output in (None, "-") and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="restore", description="Find the words a synonym spinner changed "
+                                     "and put the original wording back.",
+                                     epilog="exit codes: 0 ok, 1 bad input, 2 bad usage")
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("input", help="UTF-8 text file, or - for standard input")
+    common.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
+    common.add_argument("--json", action="store_true", help="print the full result as JSON")
+    common.add_argument("--lm", default="ngram", help="language model: ngram (default) or a model file path")
+    common.add_argument("--lexicon", action="append", default=[], metavar="TSV",
+                        help="extra lexicon (spun<TAB>original[<TAB>weight]); repeatable; PPS tortured-phrase "
+                             "exports work as they are")
+    common.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
+    common.add_argument("--min-confidence", type=float, default=0.5,
+                        help="apply only edits at least this confident (default 0.5)")
+    text = sub.add_parser("text", parents=[common], help="print the restored text")
+    text.add_argument("--explain", action="store_true", help="list the edits on standard error")
+    text.add_argument("--diff", action="store_true", help="show edits inline as [-spun-]{+original+}")
+    text.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    text.set_defaults(func=cmd_text)
+    detect = sub.add_parser("detect", parents=[common], help="print spun-looking spans and the spin score")
+    detect.set_defaults(func=cmd_detect)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "json", False) and getattr(args, "diff", False):
+        parser.error("--json and --diff cannot be combined")
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"restore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except (ValueError, OSError) as exc:  # bad lexicon, bad model path, unwritable output
+        print(f"restore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

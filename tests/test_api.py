@@ -1,0 +1,78 @@
+import threading
+
+from hypothesis import given, settings, strategies as st
+
+import restore
+from restore.edits import apply_edits
+
+SPUN = "Nuclear guns used to be a risk to the 2 international locations within the town."
+
+
+def test_restore_returns_edits_confidence_and_alternatives(toy_restorer):
+    res = toy_restorer.restore(SPUN)
+    assert res.text == "Nuclear weapons was a risk to the two countries in the city."
+    assert res.source == SPUN
+    for e in res.edits:
+        assert SPUN[e.start:e.end] == e.spun and 0.5 <= e.confidence <= 1
+        assert all(0 <= p <= 1 for _, p in e.alternatives)
+    assert apply_edits(SPUN, res.edits) == res.text
+    assert "guns" in res.explain() and "weapons" in res.explain()
+    assert res.to_dict()["edits"][0]["original"] == "weapons"
+
+
+def test_possessive_and_case_are_carried_over(toy_restorer):
+    res = toy_restorer.restore("Metal’s price fell. The Korean Struggle ended in 1953.")
+    assert res.text == "Steel’s price fell. The Korean War ended in 1953."
+
+
+def test_detect_flags_without_rewriting(toy_restorer):
+    det = toy_restorer.detect(SPUN)
+    clean = toy_restorer.detect("The town said the guns were within reach of the two countries.")
+    assert det.spin_score > 3 * clean.spin_score
+    assert {f.spun for f in det.spans} >= {"guns", "international locations"}
+
+
+def test_restore_many_streams_in_order(toy_restorer):
+    texts = [SPUN, "Plain clean words here.", SPUN]
+    out = list(toy_restorer.restore_many(iter(texts)))
+    assert [r.source for r in out] == texts
+
+
+def test_shared_restorer_is_thread_safe(toy_restorer):
+    expected = toy_restorer.restore(SPUN).text
+    results = []
+
+    def work():
+        for _ in range(5):
+            results.append(toy_restorer.restore(SPUN).text)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert results == [expected] * 20
+
+
+def test_rejects_non_text(toy_restorer):
+    import pytest
+    with pytest.raises(TypeError):
+        toy_restorer.restore(b"bytes")
+
+
+def test_candidates_list_originals(toy_restorer):
+    cands = toy_restorer.candidates("It was introduced today.")
+    assert cands[0].spun == "introduced" and set(cands[0].originals) == {"brought", "announced"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["guns", "the", "town", " ", "\n", "Struggle", "—", "“", "2", ",", ".", "used to be",
+                                 "within", "x", "\t", "é"]), max_size=40))
+def test_text_outside_edits_is_byte_for_byte(toy_restorer, parts):
+    text = "".join(parts)
+    res = toy_restorer.restore(text)
+    pos = 0
+    for e in res.edits:
+        assert text[pos:e.start] in res.text
+        pos = e.end
+    assert apply_edits(text, res.edits) == res.text
+    if not res.edits:
+        assert res.text == text

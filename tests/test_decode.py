@@ -1,0 +1,49 @@
+from restore.candidates import find_candidates
+from restore.decode import Settings, decode
+from restore.lm import NgramLM, sentence_logprob
+from restore.tokenize import sentences, tokenize
+
+SPUN = ("Chinese language government within the northeastern town arrested a specialist. The tale used to be "
+        "later circulated. The 2 international locations have been allies all the way through the Korean "
+        "Struggle. Nuclear guns are a risk to the 2 international locations and their present members of the family.")
+CLEAN = ("The war within the party was a struggle for power. Both countries used to be allies, and the town "
+         "council said guns were banned in the city. Two years later the relations between the families changed.")
+
+
+def _run(text, lex, **kw):
+    tokens = tokenize(text)
+    spans = find_candidates(text, tokens, lex)
+    return decode(tokens, sentences(text, tokens), spans, NgramLM(), Settings(**kw))
+
+
+def test_language_model_prefers_original_wording():
+    lm = NgramLM()
+    assert sentence_logprob(lm, "nuclear weapons".split()) > sentence_logprob(lm, "nuclear guns".split())
+    assert lm.logprob("zzqxv", ("the",)) == lm.oov_logprob
+
+
+def test_spin_rate_is_high_for_spun_text_and_low_for_clean(toy_restorer):
+    rate_spun, _ = _run(SPUN, toy_restorer.lexicon)
+    rate_clean, _ = _run(CLEAN, toy_restorer.lexicon)
+    assert rate_spun > 0.3
+    assert rate_clean < rate_spun / 2
+
+
+def test_decoder_restores_spun_spans(toy_restorer):
+    _, posts = _run(SPUN, toy_restorer.lexicon)
+    chosen = {(p.span.spun, p.span.options[p.chosen - 1].text) for p in posts if p.chosen}
+    assert ("used to be", "was") in chosen
+    assert ("international locations", "countries") in chosen
+    assert ("guns", "weapons") in chosen
+
+
+def test_probabilities_are_a_distribution(toy_restorer):
+    _, posts = _run(SPUN, toy_restorer.lexicon)
+    assert posts
+    for p in posts:
+        assert abs(sum(p.probs) - 1) < 1e-9 and len(p.probs) == len(p.span.options) + 1
+
+
+def test_fixed_low_rate_keeps_everything(toy_restorer):
+    _, posts = _run(SPUN, toy_restorer.lexicon, rate=1e-9)
+    assert not [p for p in posts if p.chosen]
