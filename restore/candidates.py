@@ -8,19 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon, phrase_key
+from .lexicon import Entry, Lexicon
 from .numbers import spelled_with_groups
 from .tokenize import Token
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
-    """One possible original for a span."""
-
-    text: str                 # as stored in the lexicon (case is fitted when applied)
-    words: tuple[str, ...]    # normalised tokens, for the language model
-    weight: float             # channel weight in (0, 1]
-    source: str
+Option = Entry  # one possible original for a span: text, weight, source, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +42,13 @@ def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_option
     for i in range(len(tokens)):
         for end, entries, possessive in lexicon.matches(norms, i):
             suffix = tokens[end - 1].text[-2:] if possessive else ""
-            options = [Option(e.original, _words(e.original, possessive), e.weight, e.source)
-                       for e in entries[:max_options]]
+            options = entries[:max_options]
+            if possessive:
+                options = [Entry(e.text, e.weight, e.source, e.words[:-1] + (e.words[-1] + "'s",)) for e in options]
             out.append(_span(text, tokens, i, end, options, suffix))
         digits = spelled_with_groups(norms[i])
         if digits is not None:
-            out.append(_span(text, tokens, i, i + 1, [Option(digits, (digits,), 0.9, "numbers")], ""))
+            out.append(_span(text, tokens, i, i + 1, [Entry(digits, 0.9, "numbers", (digits,))], ""))
     return out
 
 
@@ -63,9 +57,3 @@ def _span(text: str, tokens: list[Token], first: int, last: int, options: list[O
     words = tuple(t.norm for t in tokens[first:last])
     return CandidateSpan(start, end, text[start:end], first, last, tuple(options), words, suffix)
 
-
-def _words(original: str, possessive: bool) -> tuple[str, ...]:
-    words = phrase_key(original)
-    if possessive and words:
-        words = words[:-1] + (words[-1] + "'s",)
-    return words

@@ -18,6 +18,7 @@ token, with a trie built once: matching a document is one walk per word.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,17 +33,27 @@ _END = ""  # trie key under which the entries of a complete phrase are stored (n
 class Entry:
     """One original that a spun phrase may stand for."""
 
-    original: str
-    weight: float
+    text: str                 # the original as written in the lexicon (case is fitted when applied)
+    weight: float             # channel weight in (0, 1]
     source: str
+    words: tuple[str, ...]    # normalised tokens, for the language model
+
+    @property
+    def original(self) -> str:
+        return self.text
 
 
 class LexiconError(ValueError):
     """A lexicon file that cannot be read."""
 
 
+_SIMPLE = re.compile(r"[a-z]+(?: [a-z]+)*")
+
+
 def phrase_key(phrase: str) -> tuple[str, ...]:
     """Token key of a phrase, the same way documents are tokenized."""
+    if _SIMPLE.fullmatch(phrase):  # fast path for the bulk of lexicon rows
+        return tuple(phrase.split(" "))
     return tuple(t.norm for t in tokenize(phrase))
 
 
@@ -57,9 +68,10 @@ class Lexicon:
 
     def add(self, spun: str, original: str, weight: float = 1.0, source: str = "user") -> None:
         """Add one pair; a repeated pair keeps the higher weight."""
-        key = phrase_key(spun)
+        key = phrase_key(spun.strip())
         original = original.strip()
-        if not key or not original or phrase_key(original) == key:
+        words = phrase_key(original)
+        if not key or not words or words == key:
             return
         node = self._trie
         for word in key:
@@ -68,9 +80,9 @@ class Lexicon:
         old = entries.get(original.lower())
         if old is None:
             self.size += 1
-            entries[original.lower()] = Entry(original, float(weight), source)
+            entries[original.lower()] = Entry(original, float(weight), source, words)
         elif weight > old.weight:
-            entries[original.lower()] = Entry(original, float(weight), source)
+            entries[original.lower()] = Entry(original, float(weight), source, words)
         self.max_len = max(self.max_len, len(key))
 
     def lookup(self, spun: str) -> list[tuple[str, float]]:
@@ -80,7 +92,7 @@ class Lexicon:
             node = node.get(word)
             if node is None:
                 return []
-        return [(e.original, e.weight) for e in _sorted(node.get(_END, {}))]
+        return [(e.text, e.weight) for e in _sorted(node.get(_END, {}))]
 
     def matches(self, norms: list[str], i: int) -> Iterator[tuple[int, list[Entry], bool]]:
         """Every phrase starting at token ``i``: yields ``(end, entries, possessive)``, ``end`` exclusive.
@@ -132,7 +144,7 @@ class Lexicon:
 
 
 def _sorted(entries: dict) -> list[Entry]:
-    return sorted(entries.values(), key=lambda e: (-e.weight, e.original))
+    return sorted(entries.values(), key=lambda e: (-e.weight, e.text))
 
 
 BUNDLED = ("spinner.tsv", "wordnet_inverse.tsv")
