@@ -1,0 +1,26 @@
+"""Where the harness finds its inputs and writes its outputs (all relative to the repository root)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+SHARED_DATA = SHARED / "data"
+TORTURED = SHARED_DATA / "tortured_dev.tsv"
+SPINNER_PAIRS = SHARED_DATA / "spinner_pairs_dev.tsv"
+SEED_REFERENCE = ROOT / "tests" / "data" / "seed001_reference.tsv"
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"          # rebuilt clean corpora (git-ignored)
+CACHE = HERE / "cache"        # nltk data, cached synthetic spins (git-ignored)
+RESULTS = HERE / "results"
+README = ROOT / "README.md"
+
+
+def seed_path(prefix: str) -> Path | None:
+    """The seed file whose name starts with ``prefix`` ("000", "001"), or None when absent."""
+    if not SEEDS.is_dir():
+        return None
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    return found[0] if found else None

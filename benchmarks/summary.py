@@ -1,0 +1,67 @@
+"""Sum per-document scores into rates with bootstrap confidence intervals.
+
+The bootstrap resamples documents when there are at least five of them (spans and words of one document
+are not independent); with fewer documents it resamples spans (span rates) and words (change rates).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .metrics import DocScore, bootstrap, prf, reliability
+
+MIN_DOCS = 5
+
+
+def ci(num, den, seed: int = 0) -> dict:
+    point, lo, hi = bootstrap(num, den, seed=seed)
+    return {"value": point, "low": lo, "high": hi, "n": int(np.sum(den))}
+
+
+def _units(per_doc_hits: list[int], per_doc_total: list[int]):
+    """Bootstrap units: documents, or single items when there are too few documents."""
+    if len(per_doc_total) >= MIN_DOCS:
+        return per_doc_hits, per_doc_total
+    hits, total = [], []
+    for h, t in zip(per_doc_hits, per_doc_total):
+        hits += [1] * h + [0] * (t - h)
+        total += [1] * t
+    return hits, total
+
+
+def span_rates(statuses: list[list[str]]) -> dict:
+    """Share of spans restored / kept / wrong, with intervals."""
+    total = [len(s) for s in statuses]
+    out = {"n": int(sum(total))}
+    for k, name in enumerate(("restored", "kept", "wrong")):
+        hits = [sum(1 for x in s if x == name) for s in statuses]
+        out[name] = ci(*_units(hits, total), seed=k)
+    return out
+
+
+def summarize(scored: list[tuple[object, DocScore]], labels: list[list[str]] | None = None,
+              confidences: list[tuple[float, bool]] | None = None) -> dict:
+    """Summary of ``(example, DocScore)`` pairs. ``labels`` gives each span a group (e.g. in/out of the
+    restorer's dictionary), reported separately; ``confidences`` are ``(confidence, correct)`` per edit."""
+    scores = [d for _, d in scored]
+    out: dict = {"documents": len(scores), "words": int(sum(d.n_words for d in scores))}
+    if any(d.status for d in scores):
+        out["spans"] = span_rates([d.status for d in scores])
+        out["wer_before"] = ci([d.wer_before for d in scores], [d.n_original for d in scores], seed=3)
+        out["wer_after"] = ci([d.wer_after for d in scores], [d.n_original for d in scores], seed=4)
+        tp, fp, fn = (sum(getattr(d, k) for d in scores) for k in ("tp", "fp", "fn"))
+        p, r, f = prf(tp, fp, fn)
+        out["detection"] = {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+    fc = _units([d.false_changes for d in scores], [d.n_outside for d in scores])
+    rate = ci(*fc, seed=5)
+    out["false_changes"] = int(sum(d.false_changes for d in scores))
+    out["false_changes_per_1000"] = {k: (v * 1000 if k != "n" else v) for k, v in rate.items()}
+    if labels is not None:
+        groups = sorted({g for doc in labels for g in doc})
+        out["by_group"] = {}
+        for g in groups:
+            st = [[s for s, lab in zip(d.status, doc) if lab == g] for d, doc in zip(scores, labels)]
+            out["by_group"][g] = span_rates(st)
+    if confidences:
+        out["calibration"] = reliability([c for c, _ in confidences], [ok for _, ok in confidences])
+    return out
