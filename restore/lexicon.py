@@ -17,6 +17,7 @@ token, with a trie built once: matching a document is one walk per word.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass
@@ -26,7 +27,6 @@ from typing import Iterable, Iterator
 
 from .tokenize import normalize, tokenize
 
-_END = ""  # trie key under which the entries of a complete phrase are stored (never a token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,41 +58,76 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
 
 
 class Lexicon:
-    """Spun phrase -> originals, compiled to a token trie."""
+    """Spun phrase -> originals, compiled to a hashed token trie.
+
+    Phrases are stored under their normalised text ("members of the family") and every proper prefix
+    ("members", "members of", ...) is recorded, so a walk from a token stops as soon as no phrase can
+    continue: matching costs a few hash lookups per word. Rows are turned into ``Entry`` objects only when
+    a phrase is first matched, which keeps start-up fast with hundreds of thousands of rows.
+    """
 
     def __init__(self) -> None:
-        self._trie: dict = {}
+        self._rows: dict[str, list[tuple[str, float, str]]] = {}
+        self._raw: dict[str, list[str]] = {}   # trusted files: unparsed "original<TAB>weight<TAB>source" rows
+        self._prefixes: set[str] = set()
+        self._entries: dict[str, list[Entry]] = {}
         self.max_len = 0
-        self.size = 0
         self.sources: list[str] = []
+
+    @property
+    def size(self) -> int:
+        """Number of (spun, original) pairs."""
+        keys = self._rows.keys() | self._raw.keys()
+        return sum(len({e.text.lower() for e in self._get(k) or ()}) for k in keys)
 
     def add(self, spun: str, original: str, weight: float = 1.0, source: str = "user") -> None:
         """Add one pair; a repeated pair keeps the higher weight."""
         key = phrase_key(spun.strip())
         original = original.strip()
-        words = phrase_key(original)
-        if not key or not words or words == key:
+        if not key or not original:
             return
-        node = self._trie
-        for word in key:
-            node = node.setdefault(word, {})
-        entries: dict = node.setdefault(_END, {})
-        old = entries.get(original.lower())
-        if old is None:
-            self.size += 1
-            entries[original.lower()] = Entry(original, float(weight), source, words)
-        elif weight > old.weight:
-            entries[original.lower()] = Entry(original, float(weight), source, words)
-        self.max_len = max(self.max_len, len(key))
+        self._add(key, original, float(weight), source)
+
+    def _add(self, key: tuple[str, ...], original: str, weight: float, source: str) -> None:
+        text = " ".join(key)
+        rows = self._rows.get(text)
+        if rows is None:
+            self._rows[text] = [(original, weight, source)]
+            for n in range(1, len(key)):
+                self._prefixes.add(" ".join(key[:n]))
+            if len(key) > self.max_len:
+                self.max_len = len(key)
+        else:
+            rows.append((original, weight, source))
+        self._entries.pop(text, None)
+
+    def _get(self, text: str) -> list[Entry] | None:
+        entries = self._entries.get(text)
+        if entries is None:
+            rows = self._rows.get(text)
+            raw = self._raw.get(text)
+            if rows is None and raw is None:
+                return None
+            rows = list(rows or ())
+            for line in raw or ():
+                original, weight, source = line.split("\t")
+                rows.append((original, float(weight), source))
+            best: dict[str, Entry] = {}
+            for original, weight, source in rows:
+                words = phrase_key(original)
+                if not words or " ".join(words) == text:
+                    continue
+                old = best.get(original.lower())
+                if old is None or weight > old.weight:
+                    best[original.lower()] = Entry(original, weight, source, words)
+            entries = sorted(best.values(), key=lambda e: (-e.weight, e.text))
+            self._entries[text] = entries  # benign race: every thread computes the same list
+        return entries
 
     def lookup(self, spun: str) -> list[tuple[str, float]]:
         """Originals of a spun phrase, best first: ``[(original, weight), ...]`` or ``[]``."""
-        node = self._trie
-        for word in phrase_key(spun):
-            node = node.get(word)
-            if node is None:
-                return []
-        return [(e.text, e.weight) for e in _sorted(node.get(_END, {}))]
+        entries = self._get(" ".join(phrase_key(spun)))
+        return [(e.text, e.weight) for e in entries or ()]
 
     def matches(self, norms: list[str], i: int) -> Iterator[tuple[int, list[Entry], bool]]:
         """Every phrase starting at token ``i``: yields ``(end, entries, possessive)``, ``end`` exclusive.
@@ -100,22 +135,60 @@ class Lexicon:
         A phrase may end on a possessive ("Metal's" matches "metal" -> steel): ``possessive`` is then
         True and the caller re-attaches the suffix to the original.
         """
-        node = self._trie
-        for j in range(i, len(norms)):
+        text = ""
+        for j in range(i, min(len(norms), i + self.max_len)):
             word = norms[j]
+            prefix = text
+            text = word if j == i else f"{text} {word}"
             if word.endswith("'s") and len(word) > 2:
-                sub = node.get(word[:-2])
-                if sub is not None and _END in sub:
-                    yield j + 1, _sorted(sub[_END]), True
-            node = node.get(word)
-            if node is None:
+                stem = word[:-2] if j == i else f"{prefix} {word[:-2]}"
+                entries = self._get(stem)
+                if entries:
+                    yield j + 1, entries, True
+            entries = self._get(text)
+            if entries:
+                yield j + 1, entries, False
+            if text not in self._prefixes:
                 return
-            if _END in node:
-                yield j + 1, _sorted(node[_END]), False
 
-    def load(self, path: str | os.PathLike, *, default_weight: float = 0.8, source: str | None = None) -> "Lexicon":
-        """Add every pair of a lexicon file (see the module docstring for layouts)."""
+    def _load_trusted(self, path: Path) -> None:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        enabled = gc.isenabled()
+        gc.disable()  # hundreds of thousands of small strings: collection passes would dominate the load
+        try:
+            self._file_rows(lines)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _file_rows(self, lines: list[str]) -> None:
+        for spun, rest in _group_rows(lines):
+            old = self._raw.get(spun)
+            if old is None:
+                self._raw[spun] = rest
+                if " " in spun:
+                    words = spun.split(" ")
+                    for n in range(1, len(words)):
+                        self._prefixes.add(" ".join(words[:n]))
+                    self.max_len = max(self.max_len, len(words))
+                else:
+                    self.max_len = max(self.max_len, 1)
+            else:
+                old.extend(rest)
+            self._entries.pop(spun, None)
+
+    def load(self, path: str | os.PathLike, *, default_weight: float = 0.8, source: str | None = None,
+             trusted: bool = False) -> "Lexicon":
+        """Add every pair of a lexicon file (see the module docstring for layouts).
+
+        ``trusted`` is for the bundled, compiled files (normalised spun phrases, four columns, checked by
+        the test suite): their rows are filed unparsed and only parsed when a phrase is matched.
+        """
         path = Path(path)
+        if trusted:
+            self._load_trusted(path)
+            self.sources.append(str(path))
+            return self
         name = source or path.stem
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -138,16 +211,33 @@ class Lexicon:
                 except ValueError:
                     raise LexiconError(f"{path}:{number}: weight is not a number: {cols[2]!r}") from None
             src = cols[3].strip() if len(cols) >= 4 and cols[3].strip() else name
-            self.add(cols[0], cols[1], weight, src)
+            original = cols[1].strip()
+            if original:
+                key = phrase_key(cols[0].strip())
+                if key:
+                    self._add(key, original, weight, src)
         self.sources.append(str(path))
         return self
 
 
-def _sorted(entries: dict) -> list[Entry]:
-    return sorted(entries.values(), key=lambda e: (-e.weight, e.text))
-
-
 BUNDLED = ("spinner.tsv", "wordnet_inverse.tsv")
+
+
+def _group_rows(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """(spun, [rest of row, ...]) for consecutive rows with the same spun phrase."""
+    current, rest = None, []
+    for line in lines:
+        if not line or line[0] == "#" or line.startswith("spun\t"):
+            continue
+        tab = line.index("\t")
+        spun = line[:tab]
+        if spun != current:
+            if current is not None:
+                yield current, rest
+            current, rest = spun, []
+        rest.append(line[tab + 1:])
+    if current is not None:
+        yield current, rest
 
 
 def bundled_path(name: str) -> Path:
@@ -163,7 +253,7 @@ def default_lexicon(extra: Iterable[str | os.PathLike] = (), *, wordnet: bool = 
             continue
         path = bundled_path(name)
         if path.exists():
-            lex.load(path)
+            lex.load(path, trusted=True)
     for path in extra:
         lex.load(path)
     return lex

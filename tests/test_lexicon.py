@@ -57,3 +57,22 @@ def test_bundled_lexicon_is_large_and_knows_the_spinner():
     assert lex.size > 5000
     for spun, original in [("used to be", "was"), ("international locations", "countries"), ("guns", "weapons")]:
         assert original in [o for o, _ in lex.lookup(spun)], spun
+
+
+def test_bundled_files_are_normalised_four_column_rows():
+    """Bundled lexicons are loaded without per-row checks, so check them here once."""
+    from restore.lexicon import BUNDLED, bundled_path, phrase_key
+    for name in BUNDLED:
+        path = bundled_path(name)
+        if not path.exists():
+            continue
+        seen = set()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line or line.startswith("#") or line.startswith("spun\t"):
+                continue
+            cols = line.split("\t")
+            assert len(cols) == 4, f"{name}:{number}"
+            assert 0 < float(cols[2]) <= 1, f"{name}:{number}"
+            if cols[0] not in seen:
+                seen.add(cols[0])
+                assert " ".join(phrase_key(cols[0])) == cols[0], f"{name}:{number}: spun phrase not normalised"
