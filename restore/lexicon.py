@@ -76,9 +76,8 @@ class Lexicon:
 
     @property
     def size(self) -> int:
-        """Number of (spun, original) pairs."""
-        keys = self._rows.keys() | self._raw.keys()
-        return sum(len({e.text.lower() for e in self._get(k) or ()}) for k in keys)
+        """Number of rows loaded (a pair listed by two files counts twice)."""
+        return sum(map(len, self._rows.values())) + sum(map(len, self._raw.values()))
 
     def add(self, spun: str, original: str, weight: float = 1.0, source: str = "user") -> None:
         """Add one pair; a repeated pair keeps the higher weight."""
