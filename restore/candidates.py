@@ -40,6 +40,8 @@ def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_option
     norms = [t.norm for t in tokens]
     out: list[CandidateSpan] = []
     for i in range(len(tokens)):
+        if _acronym(tokens[i].text):
+            continue  # "IT specialist", "the UN": short all-capital words are names, not spinner output
         for end, entries, possessive in lexicon.matches(norms, i):
             suffix = tokens[end - 1].text[-2:] if possessive else ""
             options = entries[:max_options]
@@ -57,3 +59,7 @@ def _span(text: str, tokens: list[Token], first: int, last: int, options: list[O
     words = tuple(t.norm for t in tokens[first:last])
     return CandidateSpan(start, end, text[start:end], first, last, tuple(options), words, suffix)
 
+
+
+def _acronym(word: str) -> bool:
+    return 1 < len(word) <= 4 and word.isupper()

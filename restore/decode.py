@@ -20,7 +20,7 @@ context: that is the confidence of an edit, its runner-up alternatives, and the 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .candidates import CandidateSpan
 from .lm import BOS, EOS, LanguageModel
@@ -39,6 +39,9 @@ class Settings:
     em_steps: int = 10
     beam: int = 12                 # LM states kept per lattice position
     rate: float | None = None      # fix the spin rate instead of estimating it
+    # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
+    # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
+    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.1})
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +170,7 @@ def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSp
 
 def _channel(opt, span: CandidateSpan, log_rate: float, settings: Settings) -> float:
     extra = len(opt.words) - (span.last - span.first)
-    return log_rate + math.log(opt.weight) + settings.length_bonus * extra
+    return log_rate + math.log(opt.weight * settings.source_scale.get(opt.source, 1.0)) + settings.length_bonus * extra
 
 
 def _local_scores(lm: LanguageModel, left: list[str], right: list[str], span: CandidateSpan,
