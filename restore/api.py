@@ -86,11 +86,11 @@ class Restorer:
 
     def candidates(self, text: str) -> list[CandidateSpan]:
         """Every lexicon hit in ``text`` with the originals the decoder will consider."""
-        return find_candidates(text, tokenize(text), self.lexicon)
+        return find_candidates(text, tokenize(text), self.lexicon, source_scale=self.settings.source_scale)
 
     def _posteriors(self, text: str) -> tuple[float, list[SpanPosterior]]:
         tokens = tokenize(text)
-        spans = find_candidates(text, tokens, self.lexicon)
+        spans = find_candidates(text, tokens, self.lexicon, source_scale=self.settings.source_scale)
         return decode(tokens, sentences(text, tokens), spans, self.lm, self.settings)
 
     def restore(self, text: str) -> Restoration:
@@ -136,12 +136,15 @@ def _check_text(text: object) -> None:
 
 
 def _non_overlapping(edits: list[Edit]) -> list[Edit]:
-    """Keep the most confident of any overlapping edits (the decoder's own choices never overlap)."""
+    """Drop the less confident of two overlapping edits (the decoder's own choices never overlap)."""
     kept: list[Edit] = []
-    for e in sorted(edits, key=lambda e: -e.confidence):
-        if all(e.end <= k.start or e.start >= k.end for k in kept):
-            kept.append(e)
-    return sorted(kept, key=lambda e: e.start)
+    for e in sorted(edits, key=lambda e: e.start):
+        if kept and e.start < kept[-1].end:
+            if e.confidence > kept[-1].confidence:
+                kept[-1] = e
+            continue
+        kept.append(e)
+    return kept
 
 
 _default: Restorer | None = None

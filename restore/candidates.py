@@ -35,8 +35,15 @@ class CandidateSpan:
         return [o.text + self.possessive for o in self.options]
 
 
-def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_options: int = 12) -> list[CandidateSpan]:
-    """All candidate spans of a document, in order of start token (overlaps allowed)."""
+def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_options: int = 8,
+                    source_scale: dict | None = None, min_ratio: float = 0.02) -> list[CandidateSpan]:
+    """All candidate spans of a document, in order of start token (overlaps allowed).
+
+    Each span keeps at most ``max_options`` originals, best channel weight first (weights multiplied by
+    ``source_scale`` per source), and none below ``min_ratio`` times the best: a thesaurus sense a
+    hundred times weaker than a curated pair would never win and only costs time.
+    """
+    scale = source_scale or {}
     norms = [t.norm for t in tokens]
     out: list[CandidateSpan] = []
     for i in range(len(tokens)):
@@ -44,7 +51,7 @@ def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_option
             continue  # "IT specialist", "the UN": short all-capital words are names, not spinner output
         for end, entries, possessive in lexicon.matches(norms, i):
             suffix = tokens[end - 1].text[-2:] if possessive else ""
-            options = entries[:max_options]
+            options = _strongest(entries, scale, max_options, min_ratio)
             if possessive:
                 options = [Entry(e.text, e.weight, e.source, e.words[:-1] + (e.words[-1] + "'s",)) for e in options]
             out.append(_span(text, tokens, i, end, options, suffix))
@@ -63,3 +70,11 @@ def _span(text: str, tokens: list[Token], first: int, last: int, options: list[O
 
 def _acronym(word: str) -> bool:
     return 1 < len(word) <= 4 and word.isupper()
+
+
+def _strongest(entries: list[Entry], scale: dict, limit: int, min_ratio: float) -> list[Entry]:
+    if not scale:
+        return entries[:limit]
+    ranked = sorted(entries, key=lambda e: -e.weight * scale.get(e.source, 1.0))
+    floor = ranked[0].weight * scale.get(ranked[0].source, 1.0) * min_ratio
+    return [e for e in ranked[:limit] if e.weight * scale.get(e.source, 1.0) >= floor]

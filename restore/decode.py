@@ -20,7 +20,7 @@ context: that is the confidence of an edit, its runner-up alternatives, and the 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .candidates import CandidateSpan
 from .lm import BOS, EOS, LanguageModel
@@ -37,7 +37,8 @@ class Settings:
     min_rate: float = 0.001
     max_rate: float = 0.6
     em_steps: int = 10
-    beam: int = 12                 # LM states kept per lattice position
+    beam: int = 8                  # LM states kept per lattice position
+    options: int = 4               # originals per span kept for the lattice, by local score
     rate: float | None = None      # fix the spin rate instead of estimating it
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
     # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
@@ -66,6 +67,7 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
         if sent:
             bounds.append((index.get(id(sent[0]), 0), index.get(id(sent[-1]), 0) + 1))
     norms = [t.norm for t in tokens]
+    lm = _Memo(lm)
     by_sentence: list[list[CandidateSpan]] = [[] for _ in bounds]
     k = 0
     for span in sorted(spans, key=lambda s: s.first):
@@ -73,7 +75,8 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
             k += 1
         if k < len(bounds) and span.last <= bounds[k][1]:
             by_sentence[k].append(span)  # spans that cross a sentence break are dropped
-    rate = settings.rate if settings.rate is not None else estimate_rate(norms, bounds, by_sentence, lm, settings)
+    gains, by_sentence = _local_gains(norms, bounds, by_sentence, lm, settings)
+    rate = settings.rate if settings.rate is not None else estimate_rate(gains, settings)
     out: list[SpanPosterior] = []
     for (s0, s1), sent_spans in zip(bounds, by_sentence):
         if sent_spans:
@@ -81,16 +84,33 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
     return rate, out
 
 
-def estimate_rate(norms: list[str], bounds: list[tuple[int, int]], by_sentence: list[list[CandidateSpan]],
-                  lm: LanguageModel, settings: Settings) -> float:
-    """MAP spin rate: EM over the local evidence of every span, judged in the unrestored context."""
+def _local_gains(norms: list[str], bounds: list[tuple[int, int]], by_sentence: list[list[CandidateSpan]],
+                 lm: LanguageModel, settings: Settings) -> tuple[list[float], list[list[CandidateSpan]]]:
+    """Evidence of each span in the unrestored context, and the spans with their options pruned.
+
+    The gain of a span is ln(sum over originals of LM x channel) - ln(LM of the spun words): how much
+    better the sentence reads restored, before the spin rate is known. Only the best few originals by
+    that local score go on to the lattice.
+    """
     gains: list[float] = []
+    pruned: list[list[CandidateSpan]] = []
     for (s0, s1), sent_spans in zip(bounds, by_sentence):
         words = norms[s0:s1]
+        kept = []
         for span in sent_spans:
             a, b = span.first - s0, span.last - s0
             scores = _local_scores(lm, words[:a], words[b:], span, settings, log_rate=0.0, log_keep=0.0)
             gains.append(_logsumexp(scores[1:]) - scores[0])
+            if len(span.options) > settings.options:
+                order = sorted(range(len(span.options)), key=lambda k: -scores[k + 1])[: settings.options]
+                span = replace(span, options=tuple(span.options[k] for k in sorted(order)))
+            kept.append(span)
+        pruned.append(kept)
+    return gains, pruned
+
+
+def estimate_rate(gains: list[float], settings: Settings) -> float:
+    """MAP spin rate by EM: each span is spun with posterior sigmoid(gain + logit(rate))."""
     rate = settings.prior_a / (settings.prior_a + settings.prior_b)
     if not gains:
         return max(settings.min_rate, min(settings.max_rate, rate))
@@ -100,6 +120,22 @@ def estimate_rate(norms: list[str], bounds: list[tuple[int, int]], by_sentence: 
         rate = (expected + settings.prior_a - 1.0) / (len(gains) + settings.prior_a + settings.prior_b - 2.0)
         rate = max(settings.min_rate, min(settings.max_rate, rate))
     return rate
+
+
+class _Memo:
+    """Per-document cache of LM queries: the lattice asks the same (word, history) many times."""
+
+    def __init__(self, lm: LanguageModel) -> None:
+        self.order = lm.order
+        self._logprob = lm.logprob
+        self._cache: dict = {}
+
+    def logprob(self, word: str, history: tuple[str, ...]) -> float:
+        key = (word, history)
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = self._logprob(word, history)
+        return value
 
 
 def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSpan], lm: LanguageModel,
