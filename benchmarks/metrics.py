@@ -19,10 +19,10 @@ the matching region of O; it drives candidate recall@k and confidence calibratio
 
 from __future__ import annotations
 
+import random
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .examples import Example, Span
@@ -213,19 +213,33 @@ def candidate_rank(ex: Example, span: Span, candidates) -> int | None:
 def bootstrap(num, den, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
     """Ratio of sums ``sum(num) / sum(den)`` with a percentile bootstrap interval over the units (rows).
 
-    Returns ``(point, low, high)``; NaN when the denominator is zero.
+    Returns ``(point, low, high)``; NaN when the denominator is zero. Uses numpy when it is installed.
     """
-    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    if len(num) == 0 or den.sum() == 0:
+    num, den = [float(x) for x in num], [float(x) for x in den]
+    if not num or sum(den) == 0:
         return (float("nan"),) * 3
-    point = num.sum() / den.sum()
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(num), size=(n_boot, len(num)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratios = num[idx].sum(axis=1) / den[idx].sum(axis=1)
-    ratios = ratios[np.isfinite(ratios)]
-    lo, hi = np.percentile(ratios, [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
-    return float(point), float(min(lo, point)), float(max(hi, point))
+    point = sum(num) / sum(den)
+    n = len(num)
+    try:
+        import numpy as np
+    except ImportError:
+        rng = random.Random(seed)
+        ratios = []
+        for _ in range(n_boot):
+            idx = [rng.randrange(n) for _ in range(n)]
+            d = sum(den[i] for i in idx)
+            if d:
+                ratios.append(sum(num[i] for i in idx) / d)
+        ratios.sort()
+        lo = ratios[int((1 - level) / 2 * (len(ratios) - 1))]
+        hi = ratios[int(round((1 + level) / 2 * (len(ratios) - 1)))]
+    else:
+        a, b = np.asarray(num), np.asarray(den)
+        idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = a[idx].sum(axis=1) / b[idx].sum(axis=1)
+        lo, hi = (float(x) for x in np.percentile(r[np.isfinite(r)], [(1 - level) / 2 * 100, (1 + level) / 2 * 100]))
+    return point, min(lo, point), max(hi, point)
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -238,13 +252,13 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def reliability(confidence, correct, bins: int = 10) -> dict:
     """Reliability diagram data: per confidence bin its count, mean confidence and accuracy; plus ECE."""
-    conf, ok = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
-    edges = np.linspace(0, 1, bins + 1)
+    pairs = [(float(c), float(ok)) for c, ok in zip(confidence, correct)]
     rows, ece = [], 0.0
     for k in range(bins):
-        m = (conf >= edges[k]) & ((conf < edges[k + 1]) if k < bins - 1 else (conf <= 1))
-        if m.sum():
-            rows.append({"low": float(edges[k]), "high": float(edges[k + 1]), "n": int(m.sum()),
-                         "confidence": float(conf[m].mean()), "accuracy": float(ok[m].mean())})
-            ece += m.sum() / len(conf) * abs(conf[m].mean() - ok[m].mean())
-    return {"bins": rows, "ece": float(ece) if len(conf) else float("nan"), "n": int(len(conf))}
+        lo, hi = k / bins, (k + 1) / bins
+        sel = [(c, ok) for c, ok in pairs if lo <= c < hi or (k == bins - 1 and c == 1.0)]
+        if sel:
+            conf, acc = sum(c for c, _ in sel) / len(sel), sum(ok for _, ok in sel) / len(sel)
+            rows.append({"low": lo, "high": hi, "n": len(sel), "confidence": conf, "accuracy": acc})
+            ece += len(sel) / len(pairs) * abs(conf - acc)
+    return {"bins": rows, "ece": ece if pairs else float("nan"), "n": len(pairs)}

@@ -116,18 +116,21 @@ def cost(res: dict, out: Path) -> list[str]:
         fig.savefig(out / "cost_length.png", dpi=110)
         plt.close(fig)
         made.append("cost_length.png")
-    rows = sp["corpus_curve"]
+    rows, procs = sp["corpus_curve"], sp.get("processes") or []
     if rows:
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        ax.plot([r["docs"] for r in rows], [r["seconds"] for r in rows], "o-", label="one process")
-        for r in sp.get("processes", []):
-            ax.plot([len(rows) and rows[-1]["docs"]], [None], alpha=0)
-        ax.set_xlabel("corpus size (documents)")
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.5))
+        ax.plot([r["docs"] for r in rows], [r["seconds"] for r in rows], "o-")
+        ax.set_xlabel("corpus size (documents, restore_many)")
         ax.set_ylabel("seconds")
         ax.grid(alpha=0.3)
-        procs = sp.get("processes") or []
-        if len(procs) > 1:
-            ax.set_title(f"Cost against corpus size; 2 processes: {procs[1]['speedup']:.2f}x one")
+        ax.set_title("Cost against corpus size (one process)")
+        if procs:
+            bx.bar([str(r["processes"]) for r in procs], [r["words_per_second"] for r in procs], color="C2")
+            for k, r in enumerate(procs):
+                bx.text(k, r["words_per_second"], f"{r.get('speedup', 1):.2f}x", ha="center", va="bottom")
+            bx.set_xlabel("worker processes")
+            bx.set_ylabel("words/s")
+            bx.set_title("One process against two")
         fig.tight_layout()
         fig.savefig(out / "cost_corpus.png", dpi=110)
         plt.close(fig)

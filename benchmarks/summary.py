@@ -6,8 +6,6 @@ are not independent); with fewer documents it resamples spans (span rates) and w
 
 from __future__ import annotations
 
-import numpy as np
-
 from .metrics import DocScore, bootstrap, prf, reliability
 
 MIN_DOCS = 5
@@ -15,7 +13,7 @@ MIN_DOCS = 5
 
 def ci(num, den, seed: int = 0) -> dict:
     point, lo, hi = bootstrap(num, den, seed=seed)
-    return {"value": point, "low": lo, "high": hi, "n": int(np.sum(den))}
+    return {"value": point, "low": lo, "high": hi, "n": int(sum(den))}
 
 
 def _units(per_doc_hits: list[int], per_doc_total: list[int]):
