@@ -47,8 +47,8 @@ def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_option
     norms = [t.norm for t in tokens]
     out: list[CandidateSpan] = []
     for i in range(len(tokens)):
-        if _acronym(tokens[i].text):
-            continue  # "IT specialist", "the UN": short all-capital words are names, not spinner output
+        if _acronym(tokens[i].text) or _amount(text, tokens[i]):
+            continue  # "IT specialist", "the UN", "$40", "60%": names and amounts, not spinner output
         for end, entries, possessive in lexicon.matches(norms, i):
             suffix = tokens[end - 1].text[-2:] if possessive else ""
             options = _strongest(entries, scale, max_options, min_ratio)
@@ -78,3 +78,12 @@ def _strongest(entries: list[Entry], scale: dict, limit: int, min_ratio: float) 
     ranked = sorted(entries, key=lambda e: -e.weight * scale.get(e.source, 1.0))
     floor = ranked[0].weight * scale.get(ranked[0].source, 1.0) * min_ratio
     return [e for e in ranked[:limit] if e.weight * scale.get(e.source, 1.0) >= floor]
+
+
+def _amount(text: str, token: Token) -> bool:
+    """A number with a currency sign before it or a percent sign after it."""
+    if not token.text[:1].isdigit():
+        return False
+    before = text[token.start - 1:token.start] if token.start else ""
+    after = text[token.end:token.end + 1]
+    return before in "$£€¥" and before != "" or after == "%"

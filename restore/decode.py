@@ -34,15 +34,20 @@ class Settings:
     length_bonus: float = 0.0      # nats per extra output word; offsets the LM's taste for short originals
     prior_a: float = 1.5           # Beta(a, b) prior on the spin rate: mean a / (a + b), i.e. expects clean text
     prior_b: float = 15.0
-    min_rate: float = 0.001
+    min_rate: float = 1e-5
     max_rate: float = 0.6
     em_steps: int = 10
     beam: int = 8                  # LM states kept per lattice position
     options: int = 4               # originals per span kept for the lattice, by local score
     rate: float | None = None      # fix the spin rate instead of estimating it
+    # Evidence (nats) a document must show before it is treated as spun at all: a constant plus a share
+    # per candidate span, because clean text collects a little evidence from every span where the LM
+    # simply prefers a commoner synonym. Below it the spin rate is scaled towards zero.
+    doc_threshold: float = 5.0
+    doc_threshold_per_span: float = 0.1
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
     # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
-    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.1})
+    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.03})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,12 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
         if k < len(bounds) and span.last <= bounds[k][1]:
             by_sentence[k].append(span)  # spans that cross a sentence break are dropped
     gains, by_sentence = _local_gains(norms, bounds, by_sentence, lm, settings)
-    rate = settings.rate if settings.rate is not None else estimate_rate(gains, settings)
+    if settings.rate is not None:
+        rate = settings.rate
+    else:
+        rate = estimate_rate(gains, settings)
+        needed = settings.doc_threshold + settings.doc_threshold_per_span * len(gains)
+        rate = max(settings.min_rate, rate * _sigmoid(document_evidence(gains, rate) - needed))
     out: list[SpanPosterior] = []
     for (s0, s1), sent_spans in zip(bounds, by_sentence):
         if sent_spans:
@@ -120,6 +130,17 @@ def estimate_rate(gains: list[float], settings: Settings) -> float:
         rate = (expected + settings.prior_a - 1.0) / (len(gains) + settings.prior_a + settings.prior_b - 2.0)
         rate = max(settings.min_rate, min(settings.max_rate, rate))
     return rate
+
+
+def document_evidence(gains: list[float], rate: float) -> float:
+    """Log-likelihood ratio of "spun at ``rate``" against "not spun" for the whole document."""
+    keep = math.log(1.0 - rate)
+    spin = math.log(rate)
+    total = 0.0
+    for g in gains:
+        a, b = keep, spin + g
+        total += (a if a > b else b) + math.log1p(math.exp(-abs(a - b)))
+    return total
 
 
 class _Memo:

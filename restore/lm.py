@@ -13,11 +13,13 @@ restorations decide.
 from __future__ import annotations
 
 import math
+import re
 from typing import Protocol, runtime_checkable
 
 from .numbers import WORD_VALUES
 
-_SPELLED = {str(v): w for w, v in WORD_VALUES.items() if "-" not in w and v <= 20}
+_SPELLED = {str(v): w for w, v in WORD_VALUES.items()}
+_NUMBER = re.compile(r"\d[\d,.]*(?:s|st|nd|rd|th)?")
 
 BOS = "<s>"
 EOS = "</s>"
@@ -39,7 +41,8 @@ class NgramLM:
 
     order = 3
 
-    def __init__(self, path: str | None = None, oov_logprob: float = -14.0, digit_penalty: float = 3.0) -> None:
+    def __init__(self, path: str | None = None, oov_logprob: float = -14.0, digit_penalty: float = 3.0,
+                 number_logprob: float = -9.0) -> None:
         try:
             import pocketsphinx
         except ImportError as exc:  # pragma: no cover - pocketsphinx is a hard dependency
@@ -50,6 +53,7 @@ class NgramLM:
         self._scale = math.log(1.0001)  # pocketsphinx reports log base 1.0001
         self.oov_logprob = oov_logprob
         self.digit_penalty = digit_penalty
+        self.number_logprob = number_logprob
 
     def logprob(self, word: str, history: tuple[str, ...]) -> float:
         spelled = _SPELLED.get(word)
@@ -58,6 +62,8 @@ class NgramLM:
             # numbers, so "the 2 countries" is a little less likely than "the two countries" -- enough to
             # tip a spun document, not a clean one.
             return self.logprob(spelled, history) - self.digit_penalty
+        if word[:1].isdigit() and _NUMBER.fullmatch(word):
+            return self.number_logprob  # "12,000", "1990s", "70th": numbers are ordinary words, not rare ones
         query = [word]
         query.extend(reversed(history[-2:]))
         value = self._prob(query)
