@@ -20,7 +20,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from lemminflect import getAllInflections, getInflection
+from lemminflect import getInflection
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from restore.lexicon import phrase_key  # noqa: E402  (spun phrases are stored in their matching form)
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "lexicons" / "src"
@@ -78,7 +81,10 @@ def main() -> int:
                 continue
             for k, (s, o) in enumerate(expand(spun, original, pos)):
                 weight = WEIGHTS[kind] * (1.0 if k == 0 else 0.9)
-                key = (s.lower(), o if any(c.isupper() for c in o) else o.lower())
+                spun_key = " ".join(phrase_key(s))
+                if not spun_key or spun_key == " ".join(phrase_key(o)):
+                    continue
+                key = (spun_key, o if any(c.isupper() for c in o) else o.lower())
                 if key not in rows or rows[key][0] < weight:
                     rows[key] = (weight, kind)
     with OUT.open("w", encoding="utf-8") as f:
