@@ -8,10 +8,11 @@ spans, its original O and a restorer's output R:
   inserted inside or at its edges; it is **kept** when its words in S are matched one to one in the S->R
   alignment (kept wins if both hold); otherwise it was **changed to something wrong**;
 * **false changes** are words of S outside every span that R changed (replaced or deleted), plus words R
-  inserted in a change block that touches no span;
+  inserted in a change block that touches no span (from an S->R alignment in which span words cannot
+  match, so that ties never blame an untouched neighbour);
 * **WER** is the word-level Levenshtein distance to O divided by the length of O, for S (before) and R (after);
-* **detection** is token-level: gold = words of S inside spans; predicted = words of S that R changed,
-  plus words covered by the restorer's edits and flags, when it reports them.
+* **detection** is token-level: gold = words of S inside spans; predicted = the words of every span R did
+  not keep, the words outside spans that R changed, and words covered by the restorer's edits and flags.
 
 ``fixes`` checks whether one replacement (a candidate, an alternative, an edit) turns a region of S into
 the matching region of O; it drives candidate recall@k and confidence calibration.
@@ -137,21 +138,24 @@ def score(ex: Example, output: str, edits=(), flags=()) -> DocScore:
             d.status.append("restored")
         else:
             d.status.append("wrong")
-    changed = [False] * len(s_w)
-    for b in sr.blocks:
+    # False changes come from a second alignment in which span words cannot match anything: otherwise a
+    # tie ("all the way through the" -> "during the") may pair a span word with the output and count the
+    # untouched neighbour as deleted.
+    masked = Alignment([("\0" + w) if in_span[i] else w for i, w in enumerate(s_w)], r_w)
+    predicted = [False] * len(s_w)
+    for b in masked.blocks:
         if b.equal:
             continue
         touches = any(p <= b.i2 and b.i1 <= q for p, q in s_ranges)
         for i in range(b.i1, b.i2):
-            changed[i] = True
-            d.false_changes += not in_span[i]
+            if not in_span[i]:
+                predicted[i] = True
+                d.false_changes += 1
         if not touches:
             d.false_changes += max(0, (b.j2 - b.j1) - (b.i2 - b.i1))
-    predicted = list(changed)
-    for e in list(edits) + list(flags):
-        p, q = s_range(e.start, e.end)
+    for (p, q), status in zip(s_ranges, d.status):
         for i in range(p, q):
-            predicted[i] = True
+            predicted[i] = status != "kept"
     d.tp = sum(1 for g, pr in zip(in_span, predicted) if g and pr)
     d.fp = sum(1 for g, pr in zip(in_span, predicted) if pr and not g)
     d.fn = sum(1 for g, pr in zip(in_span, predicted) if g and not pr)

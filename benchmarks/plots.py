@@ -34,7 +34,8 @@ def accuracy_by_rate(res: dict, path: Path) -> bool:
         ax.set_xlabel("spin rate (% of words, nominal)")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("spans restored exactly (%)")
-    axes[1].legend(fontsize=7, loc="best")
+    if axes[0].get_legend_handles_labels()[0]:
+        axes[1].legend(*axes[0].get_legend_handles_labels(), fontsize=7, loc="best")
     fig.suptitle("Synthetic spins: accuracy by spin rate (solid: engine, dashed: naive baseline)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -50,6 +50,7 @@ def headline(res: dict) -> str:
         row("Seed 001: words changed outside spun spans per 1,000", lambda n: per1000(get(res, "seeds", "seed001", n, "false_changes_per_1000")))
     syn = get(res, "synthetic", "all")
     if syn:
+        row("Synthetic (5 spinners, all rates): spans restored", lambda n: pct(get(syn, n, "spans", "restored")))
         row("Synthetic, in-dictionary spans restored", lambda n: pct(get(syn, n, "by_group", "in", "restored")))
         row("Synthetic, out-of-dictionary spans restored", lambda n: pct(get(syn, n, "by_group", "out", "restored")))
         row("Synthetic: untouched words changed per 1,000", lambda n: per1000(get(syn, n, "false_changes_per_1000")))

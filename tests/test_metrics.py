@@ -137,3 +137,12 @@ def test_reliability_bins():
 def test_span_must_match_text():
     with pytest.raises(ValueError):
         Example("bad", "abc def", (Span(0, 3, "xyz", "abc"),))
+
+
+def test_alignment_ties_do_not_blame_neighbours():
+    original = "They intervened during the Korean War of 1950."
+    ex = from_replacements("tie", original, [(17, 23, "all the way through"), (35, 38, "Struggle")])
+    d = score(ex, original)
+    assert d.status == ["restored", "restored"] and d.false_changes == 0 and d.fp == 0
+    d = score(ex, ex.spun)
+    assert d.status == ["kept", "kept"] and d.false_changes == 0
