@@ -44,10 +44,11 @@ class Settings:
     # per candidate span, because clean text collects a little evidence from every span where the LM
     # simply prefers a commoner synonym. Below it the spin rate is scaled towards zero.
     doc_threshold: float = 5.0
+    present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
     doc_threshold_per_span: float = 0.1
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
     # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
-    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.03})
+    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.03, "curated": 2.0, "observed": 2.0})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
             k += 1
         if k < len(bounds) and span.last <= bounds[k][1]:
             by_sentence[k].append(span)  # spans that cross a sentence break are dropped
+    if settings.present_penalty < 1.0:
+        by_sentence = _penalise_present(norms, by_sentence, settings.present_penalty)
     gains, by_sentence = _local_gains(norms, bounds, by_sentence, lm, settings)
     if settings.rate is not None:
         rate = settings.rate
@@ -92,6 +95,33 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
         if sent_spans:
             out.extend(_decode_sentence(norms, s0, s1, sent_spans, lm, rate, settings))
     return rate, out
+
+
+def _penalise_present(norms: list[str], by_sentence: list[list[CandidateSpan]],
+                      penalty: float) -> list[list[CandidateSpan]]:
+    """Weaken originals that the document also uses outside any candidate span.
+
+    A content-farm spinner applies one fixed dictionary to the whole article: if "city" had been in its
+    dictionary, the "city" that stands untouched elsewhere would have been spun too. So an original the
+    document still contains, at a place no candidate covers, is less likely to be the source of a spun
+    phrase here.
+    """
+    covered = set()
+    for sent in by_sentence:
+        for span in sent:
+            covered.update(range(span.first, span.last))
+    present = {w for i, w in enumerate(norms) if i not in covered}
+    out = []
+    for sent in by_sentence:
+        new = []
+        for span in sent:
+            if any(len(o.words) == 1 and o.words[0] in present for o in span.options):
+                opts = tuple(replace(o, weight=o.weight * penalty) if len(o.words) == 1 and o.words[0] in present
+                             else o for o in span.options)
+                span = replace(span, options=opts)
+            new.append(span)
+        out.append(new)
+    return out
 
 
 def _local_gains(norms: list[str], bounds: list[tuple[int, int]], by_sentence: list[list[CandidateSpan]],

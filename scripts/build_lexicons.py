@@ -12,7 +12,9 @@ are taken as written. The output is deterministic; rebuild with ``python scripts
 (needs ``pip install -e .[build]``).
 
 Weights (the channel prior P(spun | original) up to a constant): observed 1.0, curated 0.7, an inflected
-form generated from either 0.9 times its row's weight.
+form generated from either 0.9 times its row's weight. When a file lists several originals for one spun
+phrase, the first is the main one (the spinner's usual source word) and each later one gets 0.6 times the
+weight of the one before: "struggle" is war far more often than it is fight or battle.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "lexicons" / "src"
 OUT = ROOT / "lexicons" / "spinner.tsv"
 WEIGHTS = {"observed": 1.0, "curated": 0.7}
+RANK_DECAY = 0.6
 VERB_TAGS = ("VBZ", "VBD", "VBN", "VBG")
 
 
@@ -69,6 +72,7 @@ def main() -> int:
     rows: dict[tuple[str, str], tuple[float, str]] = {}
     for path in sorted(SRC.glob("*.tsv")):
         kind = "observed" if path.stem == "observed" else "curated"
+        seen: dict[str, int] = {}  # originals listed so far per spun phrase in this file
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#") or line.startswith("spun\t"):
                 continue
@@ -79,8 +83,10 @@ def main() -> int:
             spun, original, pos = cols[0].strip(), cols[1].strip(), cols[2].strip()
             if not spun or not original or spun.lower() == original.lower():
                 continue
+            rank = seen.get(spun.lower(), 0)
+            seen[spun.lower()] = rank + 1
             for k, (s, o) in enumerate(expand(spun, original, pos)):
-                weight = WEIGHTS[kind] * (1.0 if k == 0 else 0.9)
+                weight = WEIGHTS[kind] * RANK_DECAY ** rank * (1.0 if k == 0 else 0.9)
                 spun_key = " ".join(phrase_key(s))
                 if not spun_key or spun_key == " ".join(phrase_key(o)):
                     continue
