@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 
 from .candidates import CandidateSpan, find_candidates
 from .decode import Settings, SpanPosterior, decode
-from .edits import Edit, Flag, apply_edits, match_case
+from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
 from .lm import LanguageModel, NgramLM
 from .tokenize import sentences, tokenize
@@ -106,11 +106,11 @@ class Restorer:
             applied = post.chosen > 0 and post.probs[post.chosen] >= self.min_confidence
             if applied:
                 opt = span.options[post.chosen - 1]
-                alts = tuple((match_case(span.spun, span.options[k - 1].text) + span.possessive, post.probs[k])
+                alts = tuple((match_style(span.spun, span.options[k - 1].text) + span.possessive, post.probs[k])
                              for k in ranked if k != post.chosen)
                 alts += (("(keep)", post.probs[0]),)
                 gain = post.probs[post.chosen]
-                edits.append(Edit(span.start, span.end, span.spun, match_case(span.spun, opt.text) + span.possessive,
+                edits.append(Edit(span.start, span.end, span.spun, match_style(span.spun, opt.text) + span.possessive,
                                   gain, tuple(sorted(alts, key=lambda a: -a[1]))[:5],
                                   f"{opt.source} lexicon, weight {opt.weight:.2f}"))
             if post.p_spun >= self.flag_threshold or applied:

@@ -43,6 +43,13 @@ class Flag:
                 "best": self.best, "restored": self.restored}
 
 
+def match_style(spun: str, original: str) -> str:
+    """``match_case`` plus the text's apostrophe style (curly ’ where the spun span used it)."""
+    if "’" in spun and "'" in original:
+        original = original.replace("'", "’")
+    return match_case(spun, original)
+
+
 def match_case(spun: str, original: str) -> str:
     """Give ``original`` the capitalisation pattern of the text it replaces.
 

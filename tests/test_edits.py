@@ -23,3 +23,9 @@ def test_apply_edits_rejects_overlap_and_mismatch():
         apply_edits("abc def", [Edit(0, 3, "abc", "x", 1), Edit(2, 7, "c def", "y", 1)])
     with pytest.raises(ValueError, match="does not match"):
         apply_edits("abc def", [Edit(0, 3, "xyz", "x", 1)])
+
+
+def test_match_style_keeps_curly_apostrophes():
+    from restore.edits import match_style
+    assert match_style("Staff’ Birthday party", "Workers' Party") == "Workers’ Party"
+    assert match_style("Staff' Birthday party", "Workers' Party") == "Workers' Party"
