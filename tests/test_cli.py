@@ -1,0 +1,103 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from restore.cli import main
+
+SPUN = "Nuclear guns used to be a risk to the 2 international locations within the town.\n"
+
+
+@pytest.fixture
+def run(toy_lexicon_path, capsys):
+    def _run(*args):
+        code = main([*args, "--no-wordnet", "--lexicon", str(toy_lexicon_path)])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return _run
+
+
+def test_text_prints_restored_text(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text(SPUN, encoding="utf-8")
+    code, out, err = run("text", str(src))
+    assert code == 0 and "Nuclear weapons" in out and "two countries" in out and err == ""
+
+
+def test_text_explain_json_and_diff(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text(SPUN, encoding="utf-8")
+    code, out, err = run("text", str(src), "--explain")
+    assert code == 0 and "guns' -> '" in err and "weapons'" in err
+    code, out, _ = run("text", str(src), "--json")
+    data = json.loads(out)
+    assert {"text", "edits", "spin_score", "flags"} <= set(data)
+    assert any(e["spun"].endswith("guns") and e["original"].endswith("weapons") for e in data["edits"])
+    code, out, _ = run("text", str(src), "--diff", "--color", "never")
+    assert "guns-]{+" in out and "weapons+}" in out
+
+
+def test_detect_lists_spans_and_score(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text(SPUN, encoding="utf-8")
+    code, out, _ = run("detect", str(src))
+    assert code == 0 and out.startswith("spin score") and "guns" in out
+
+
+def test_output_file_is_written_atomically_and_input_kept(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text(SPUN, encoding="utf-8")
+    dst = tmp_path / "out.txt"
+    code, out, _ = run("text", str(src), "-o", str(dst))
+    assert code == 0 and out == ""
+    assert "weapons" in dst.read_text(encoding="utf-8")
+    assert src.read_text(encoding="utf-8") == SPUN
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+def test_refuses_to_overwrite_input(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text(SPUN, encoding="utf-8")
+    code, _, err = run("text", str(src), "-o", str(src))
+    assert code == 1 and "overwrite the input" in err
+    assert src.read_text(encoding="utf-8") == SPUN
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty input"), (b"  \n\t", "empty input"), (b"abc\x00def", "binary"),
+    (b"caf\xe9 au lait", "not valid UTF-8"),
+])
+def test_bad_input_gives_clear_error(run, tmp_path, content, message):
+    src = tmp_path / "bad.txt"
+    src.write_bytes(content)
+    code, out, err = run("text", str(src))
+    assert code == 1 and message in err and out == ""
+
+
+def test_missing_file_and_directory(run, tmp_path):
+    code, _, err = run("text", str(tmp_path / "missing.txt"))
+    assert code == 1 and "no such file" in err
+    code, _, err = run("detect", str(tmp_path))
+    assert code == 1 and "is a directory" in err
+
+
+def test_bad_lexicon_is_an_input_error(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_text(SPUN, encoding="utf-8")
+    lex = tmp_path / "bad.tsv"
+    lex.write_text("no tabs here\n", encoding="utf-8")
+    code = main(["text", str(src), "--no-wordnet", "--lexicon", str(lex)])
+    assert code == 1 and "expected" in capsys.readouterr().err
+
+
+def test_usage_error_exit_code():
+    proc = subprocess.run([sys.executable, "-m", "restore", "text"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "usage" in proc.stderr
+
+
+def test_stdin_and_utf8_bom(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "restore", "text", "-", "--no-wordnet"],
+                          input="\ufeffThe Korean Struggle ended.".encode("utf-8"), capture_output=True)
+    assert proc.returncode == 0
+    assert proc.stdout.decode("utf-8").startswith("The Korean")
