@@ -1,9 +1,8 @@
 """WordNet 3.0 for the synthetic spinners.
 
-``synonyms()`` reads the WordNet database files directly (fast: no nltk needed) from an nltk data folder
-under benchmarks/cache, assembled by the repository's ``scripts/wordnet_setup.py`` from the Debian
-``wordnet-base`` files (``apt-get install -y wordnet-base wordnet-sense-index``). ``nltk_reader()`` gives
-nltk's own reader on the same folder, for the third-party spinner that needs it.
+``synonyms()`` reads the Debian ``wordnet-base`` database files directly (fast: no nltk needed;
+``apt-get install -y wordnet-base wordnet-sense-index``). ``nltk_reader()`` gives nltk's own reader on an
+nltk data folder under benchmarks/cache, for the third-party spinner that needs it.
 """
 
 from __future__ import annotations
@@ -32,22 +31,45 @@ def _setup_module():
     return mod
 
 
+SEARCH = ("/usr/share/wordnet", "/usr/share/wordnet/dict", "/usr/local/WordNet-3.0/dict")
+FILES = [f"{kind}.{pos}" for kind in ("index", "data") for pos in POS] + [f"{pos}.exc" for pos in POS]
+
+
+def source() -> Path:
+    """The folder holding the WordNet 3.0 database files."""
+    import os
+    for cand in (os.environ.get("WNSEARCHDIR"), *SEARCH):
+        if cand and all((Path(cand) / f).is_file() for f in FILES):
+            return Path(cand)
+    raise WordNetMissing("WordNet 3.0 database files not found; install them with: "
+                         "apt-get install -y wordnet-base wordnet-sense-index")
+
+
 @lru_cache(maxsize=1)
 def folder() -> Path:
-    """The nltk data folder holding corpora/wordnet (built on first use)."""
-    mod = _setup_module()
+    """An nltk data folder holding corpora/wordnet (built on first use), by scripts/wordnet_setup.py when
+    the repository has it; otherwise by a plain copy with a lexnames file whose names are placeholders
+    (the spinners use synonyms only)."""
+    src = source()
     try:
-        src = mod.find_source(None)
-    except SystemExit as exc:
-        raise WordNetMissing(str(exc)) from None
-    return mod.setup(src, NLTK_DATA)
+        return _setup_module().setup(src, NLTK_DATA)
+    except WordNetMissing:
+        import shutil
+        target = NLTK_DATA / "corpora" / "wordnet"
+        target.mkdir(parents=True, exist_ok=True)
+        for f in FILES + ["index.sense"]:
+            if (src / f).exists() and not (target / f).exists():
+                shutil.copyfile(src / f, target / f)
+        cats = [3, 3, 4] + [1] * 26 + [2] * 15 + [3]
+        (target / "lexnames").write_text("".join(f"{i:02d}\tlex{i:02d}\t{c}\n" for i, c in enumerate(cats)))
+        return NLTK_DATA
 
 
 @lru_cache(maxsize=1)
 def synonyms() -> dict[tuple[str, str], list[tuple[str, ...]]]:
     """``(lemma, UPOS) -> [synset lemmas, ...]`` in WordNet's sense order; lemmas with spaces, not underscores.
     Adjective satellites count as adjectives."""
-    wn = folder() / "corpora" / "wordnet"
+    wn = source()
     out: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for pos, upos in POS.items():
         synsets: dict[str, tuple[str, ...]] = {}
