@@ -51,13 +51,17 @@ class Detection:
 
 
 def make_lm(lm: str | LanguageModel | None) -> LanguageModel:
-    """A language model from a name ("ngram"), a model file path, or an object with ``logprob``."""
+    """A language model from a name ("ngram", "gemma"), a model file or folder path, or an object with ``logprob``."""
     if lm is None or lm == "ngram":
         return NgramLM()
     if isinstance(lm, str):
         if os.path.isfile(lm):
             return NgramLM(lm)
-        raise ValueError(f"unknown language model {lm!r}: use 'ngram' or the path of an n-gram model file")
+        if lm == "gemma" or os.path.isdir(lm):  # neural rescoring on top of the n-gram search
+            from .neural import neural_lm
+            return neural_lm(lm)
+        raise ValueError(f"unknown language model {lm!r}: use 'ngram', 'gemma', the path of an n-gram model "
+                         "file or of a Hugging Face model folder")
     if not isinstance(lm, LanguageModel):
         raise TypeError("lm must be 'ngram', a model path, or an object with order and logprob(word, history)")
     return lm
@@ -91,7 +95,12 @@ class Restorer:
     def _posteriors(self, text: str) -> tuple[float, list[SpanPosterior]]:
         tokens = tokenize(text)
         spans = find_candidates(text, tokens, self.lexicon, source_scale=self.settings.source_scale)
-        return decode(tokens, sentences(text, tokens), spans, self.lm, self.settings)
+        sents = sentences(text, tokens)
+        rate, posts = decode(tokens, sents, spans, self.lm, self.settings)
+        rescore = getattr(self.lm, "rescore", None)  # neural models (restore.neural) take a second look
+        if rescore is not None:
+            posts = rescore(text, tokens, sents, posts, rate, self)
+        return rate, posts
 
     def restore(self, text: str) -> Restoration:
         """Restore one text."""
@@ -103,7 +112,7 @@ class Restorer:
             span = post.span
             ranked = sorted(range(1, len(post.probs)), key=lambda k: -post.probs[k])
             best = ranked[0] if ranked else 0
-            applied = post.chosen > 0 and post.probs[post.chosen] >= self.min_confidence
+            applied = post.chosen > 0 and post.p_spun >= self.min_confidence
             if applied:
                 opt = span.options[post.chosen - 1]
                 alts = tuple((match_style(span.spun, span.options[k - 1].text) + span.possessive, post.probs[k])

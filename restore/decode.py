@@ -39,6 +39,9 @@ class Settings:
     em_steps: int = 10
     beam: int = 8                  # LM states kept per lattice position
     options: int = 4               # originals per span kept for the lattice, by local score
+    # "viterbi": restore what the best path restores; "posterior": restore a span when its local
+    # posterior of being spun (summed over all its originals) passes one half, with its best original.
+    decision: str = "viterbi"
     rate: float | None = None      # fix the spin rate instead of estimating it
     # Evidence (nats) a document must show before it is treated as spun at all: a constant plus a share
     # per candidate span, because clean text collects a little evidence from every span where the LM
@@ -94,7 +97,24 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
     for (s0, s1), sent_spans in zip(bounds, by_sentence):
         if sent_spans:
             out.extend(_decode_sentence(norms, s0, s1, sent_spans, lm, rate, settings))
+    if settings.decision == "posterior":
+        out = _posterior_choices(out)
     return rate, out
+
+
+def _posterior_choices(posts: list[SpanPosterior]) -> list[SpanPosterior]:
+    """Re-decide each span from its local posterior; overlapping spans go to the most likely spun one."""
+    taken: set[int] = set()
+    chosen: dict[int, int] = {}
+    for k in sorted(range(len(posts)), key=lambda k: -posts[k].p_spun):
+        post = posts[k]
+        if post.p_spun < 0.5:
+            break
+        if taken.intersection(range(post.span.first, post.span.last)):
+            continue
+        taken.update(range(post.span.first, post.span.last))
+        chosen[k] = max(range(1, len(post.probs)), key=lambda j: post.probs[j])
+    return [replace(p, chosen=chosen.get(k, 0)) for k, p in enumerate(posts)]
 
 
 def _penalise_present(norms: list[str], by_sentence: list[list[CandidateSpan]],
