@@ -152,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     text.set_defaults(func=cmd_text)
     detect = sub.add_parser("detect", parents=[common], help="print spun-looking spans and the spin score")
     detect.set_defaults(func=cmd_detect)
+    __import__("restore.batch", fromlist=["add_batch_parser"]).add_batch_parser(sub)
     return parser
 
 
