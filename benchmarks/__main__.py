@@ -14,8 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks",
                                  description="Accuracy and speed benchmarks of restore; writes a report, JSON and plots.")
     ap.add_argument("--quick", action="store_true", help="small samples of everything (under a minute)")
-    ap.add_argument("--restorers", default="engine,naive,identity",
-                    help="comma-separated: engine, naive, identity, oracle (default: %(default)s)")
+    ap.add_argument("--restorers", default="engine,naive,naive-curated,identity",
+                    help="comma-separated: engine, naive, naive-curated, identity, oracle (default: %(default)s)")
     ap.add_argument("--spinners", default=None, help="comma-separated subset of dictionary,wordnet,phrase,observed,nlpaug")
     ap.add_argument("--no-speed", action="store_true", help="skip the speed and scale measurements")
     ap.add_argument("--out", type=Path, default=None, help="output folder (default: benchmarks/results, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,8 +13,9 @@ TORTURED = SHARED_DATA / "tortured_dev.tsv"
 SPINNER_PAIRS = SHARED_DATA / "spinner_pairs_dev.tsv"
 SEED_REFERENCE = ROOT / "tests" / "data" / "seed001_reference.tsv"
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"          # rebuilt clean corpora (git-ignored)
-CACHE = HERE / "cache"        # nltk data, cached synthetic spins (git-ignored)
+_WORK = Path(os.environ["BENCHMARKS_WORKDIR"]) if os.environ.get("BENCHMARKS_WORKDIR") else HERE
+DATA = _WORK / "data"          # rebuilt clean corpora (git-ignored; BENCHMARKS_WORKDIR moves it)
+CACHE = _WORK / "cache"        # nltk data, cached synthetic spins (git-ignored)
 RESULTS = HERE / "results"
 README = ROOT / "README.md"
 

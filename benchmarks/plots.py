@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from .report import get  # noqa: E402
 
-STYLE = {"engine": "-", "naive": "--", "identity": ":", "oracle": "-."}
+STYLE = {"engine": "-", "naive": "--", "naive-curated": ":", "identity": ":", "oracle": "-."}
 
 
 def accuracy_by_rate(res: dict, path: Path) -> bool:
@@ -36,7 +36,7 @@ def accuracy_by_rate(res: dict, path: Path) -> bool:
     axes[0].set_ylabel("spans restored exactly (%)")
     if axes[0].get_legend_handles_labels()[0]:
         axes[1].legend(*axes[0].get_legend_handles_labels(), fontsize=7, loc="best")
-    fig.suptitle("Synthetic spins: accuracy by spin rate (solid: engine, dashed: naive baseline)")
+    fig.suptitle("Synthetic spins: accuracy by spin rate (solid: engine, dashed: naive, dotted: naive-curated)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

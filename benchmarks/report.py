@@ -90,7 +90,9 @@ def markdown(res: dict) -> str:
              f"{m['seconds']:.0f} s. Machine: {m['machine']['cpus']} CPUs, load average at start "
              f"{m['machine']['load_average_at_start']}, Python {m['machine']['python']}.\n\n"
              "Restorers: **engine** = `restore.Restorer()` (default n-gram mode); **naive** = every lexicon hit "
-             "replaced by its first candidate (left to right, longest hit first); **identity** = no change "
+             "replaced by its first candidate (left to right, longest hit first), with the engine's full lexicon; "
+             "**naive-curated** = the same with `Restorer(wordnet=False)` (no WordNet inverse-thesaurus "
+             "entries); **identity** = no change "
              "(a floor); **oracle** = the answer (a ceiling, for checking the metrics). Spans are scored by "
              "word alignment (see benchmarks/metrics.py); 95% bootstrap intervals in brackets (over documents, "
              "or over spans/words when there are fewer than five documents).",
@@ -190,8 +192,10 @@ def markdown(res: dict) -> str:
     if sp:
         st, tc, ts = sp["startup"], sp["throughput"]["clean"], sp["throughput"]["spun"]
         parts.append("## Speed and scale (engine)\n\n"
-                     f"Start-up {st['startup_s']:.2f} s (import {st['import_s']:.2f} s + Restorer() {st['construct_s']:.2f} s), "
-                     f"peak RSS {tc['peak_rss_mb']:.0f} MB. Throughput after start-up, one process: "
+                     f"Start-up {st['startup_s']:.2f} s (import {st['import_s']:.2f} s + Restorer() {st['construct_s']:.2f} s; "
+                     f"median of {st.get('processes', 1)} fresh processes), "
+                     f"peak RSS {tc['peak_rss_mb']:.0f} MB (a fresh process that loaded the engine and restored "
+                     f"{tc['docs'] + ts['docs']} documents). Throughput after start-up, one process: "
                      f"{tc['words_per_second']:,.0f} words/s and {tc['docs_per_second']:.1f} docs/s on clean prose "
                      f"({tc['words']:,} words), {ts['words_per_second']:,.0f} words/s on 20%-spun text. Timings are wall "
                      "clock and depend on what else the machine runs (load average above).\n\n"
@@ -200,9 +204,12 @@ def markdown(res: dict) -> str:
                      + "\n\n" + table(["corpus docs", "words", "seconds", "docs/s", "words/s"],
                                       [[r["docs"], f"{r['words']:,}", f"{r['seconds']:.2f}", f"{r['docs_per_second']:.1f}",
                                         f"{r['words_per_second']:,.0f}"] for r in sp["corpus_curve"]])
-                     + "\n\n" + table(["processes", "seconds", "words/s", "speed-up"],
+                     + "\n\n" + table(["processes", "seconds", "words/s", "speed-up", "CPU time / (processes x wall)"],
                                       [[r["processes"], f"{r['seconds']:.2f}", f"{r['words_per_second']:,.0f}",
-                                        f"{r.get('speedup', 1):.2f}x"] for r in sp["processes"]])
+                                        f"{r.get('speedup', 1):.2f}x", f"{r.get('cpu_share', float('nan')):.0%}"]
+                                       for r in sp["processes"]])
+                     + "\n\nA CPU share well below 100% means other programs held the cores during the run, "
+                     "and the speed-up of two processes is then understated."
                      + "\n\nTime per stage (share of profiled time by engine module; candidate generation alone "
                      f"takes {sp['stages']['candidates_share']:.0%} of an unprofiled restore):\n\n"
                      + table(["module", "share"], [[k, f"{v:.1%}"] for k, v in sp["stages"]["by_module"].items()]))

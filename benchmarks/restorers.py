@@ -85,10 +85,8 @@ def apply_first_candidates(text: str, candidates) -> tuple[str, list[OutEdit]]:
 class Naive:
     """The baseline: every lexicon hit replaced by its first candidate, no context used."""
 
-    name = "naive"
-
-    def __init__(self, engine) -> None:
-        self.engine = engine
+    def __init__(self, engine, name: str = "naive") -> None:
+        self.engine, self.name = engine, name
         self.lexicon = engine.lexicon
 
     def candidates(self, text: str):

@@ -23,7 +23,7 @@ class Config:
     pool_per_source: int | None = None
     tortured: int | None = None
     spinners: tuple = datasets.SPINNER_NAMES
-    startup_repeats: int = 3
+    startup_repeats: int = 2
     lengths: tuple = (100, 300, 1000, 3000, 10000, 30000, 100000)
     sizes: tuple = (10, 100, 300)
     process_docs: int = 60
@@ -32,7 +32,7 @@ class Config:
 
 
 QUICK = Config(rates=(0.1, 0.3), docs_per_cell=3, clean_per_source=3, pool_per_source=8, tortured=120,
-               startup_repeats=1, lengths=(100, 1000, 5000), sizes=(5, 20), process_docs=8, stage_docs=4)
+               startup_repeats=0, lengths=(100, 1000, 5000), sizes=(5, 20), process_docs=8, stage_docs=4)
 FULL = Config()
 
 
@@ -51,23 +51,28 @@ def git_commit() -> str | None:
 def make_restorers(names: list[str]):
     """Restorers by name; 'engine' and 'naive' need the engine, and are dropped with a note without it."""
     engine, why = (None, None)
-    if {"engine", "naive"} & set(names):
+    if {"engine", "naive", "naive-curated"} & set(names):
         engine, why = load_engine()
         if engine is None:
             datasets.note(f"the engine could not be loaded ({why}): measuring the toy restorers only")
-            names = [n for n in names if n not in ("engine", "naive")] or ["identity", "oracle"]
+            names = [n for n in names if n not in ("engine", "naive", "naive-curated")] or ["identity", "oracle"]
     out = []
     for n in names:
         if n == "engine":
             out.append(Engine(engine))
         elif n == "naive":
             out.append(Naive(engine))
+        elif n == "naive-curated":
+            curated, why = load_engine(wordnet=False)
+            if curated is None:
+                raise SystemExit(f"naive-curated needs the engine: {why}")
+            out.append(Naive(curated, "naive-curated"))
         elif n == "identity":
             out.append(Identity())
         elif n == "oracle":
             out.append(Oracle())
         else:
-            raise SystemExit(f"unknown restorer {n!r}: use engine, naive, identity or oracle")
+            raise SystemExit(f"unknown restorer {n!r}: use engine, naive, naive-curated, identity or oracle")
     return out, engine
 
 
@@ -205,8 +210,8 @@ def run_speed(cfg: Config, engine, clean, pool) -> dict:
     mixed = [t for pair in zip(texts, spun_texts * (len(texts) // max(1, len(spun_texts)) + 1)) for t in pair]
     out: dict = {}
     with bar(6, "speed") as pb:
-        out["startup"] = speed.startup(cfg.startup_repeats); pb.update(1)
-        out["throughput"] = {"clean": speed.throughput(texts), "spun": speed.throughput(spun_texts or texts)}; pb.update(1)
+        out["throughput"], child = speed.throughput({"clean": texts, "spun": spun_texts or texts}); pb.update(1)
+        out["startup"] = speed.startup(cfg.startup_repeats, child); pb.update(1)
         long_text = "\n\n".join(mixed * (max(cfg.lengths) // max(1, sum(len(t.split()) for t in mixed)) + 1))
         out["length_curve"] = speed.length_curve(engine, long_text, cfg.lengths); pb.update(1)
         out["corpus_curve"] = speed.corpus_curve(engine, mixed, cfg.sizes); pb.update(1)

@@ -26,23 +26,25 @@ import restore
 t1 = time.perf_counter()
 r = restore.Restorer()
 t2 = time.perf_counter()
-texts = json.load(open(sys.argv[1], encoding="utf-8")) if len(sys.argv) > 1 else []
-if texts:
-    r.restore(texts[0])
-t3 = time.perf_counter()
-for t in texts:
-    r.restore(t)
-t4 = time.perf_counter()
-print(json.dumps({"import_s": t1 - t0, "construct_s": t2 - t1, "startup_s": t2 - t0,
-                  "restore_s": t4 - t3, "docs": len(texts),
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+sets = json.load(open(sys.argv[1], encoding="utf-8")) if len(sys.argv) > 1 else {}
+out = {"import_s": t1 - t0, "construct_s": t2 - t1, "startup_s": t2 - t0, "sets": {}}
+for name, texts in sets.items():
+    if texts:
+        r.restore(texts[0])
+    t = time.perf_counter()
+    for text in texts:
+        r.restore(text)
+    out["sets"][name] = time.perf_counter() - t
+out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
 """
 
 
-def child_run(texts: list[str]) -> dict:
-    """Start a fresh interpreter, load the engine, restore ``texts``; its own timings and peak RSS."""
+def child_run(sets: dict[str, list[str]]) -> dict:
+    """Start a fresh interpreter, load the engine, restore each named list of texts; its own timings
+    (start-up, seconds per list after one warm-up call) and peak RSS."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump(texts, f)
+        json.dump(sets, f)
         path = f.name
     try:
         proc = subprocess.run([sys.executable, "-c", CHILD, path], capture_output=True, text=True, cwd=ROOT)
@@ -53,18 +55,26 @@ def child_run(texts: list[str]) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def startup(repeats: int) -> dict:
-    runs = [child_run([]) for _ in range(repeats)]
-    return {k: statistics.median(r[k] for r in runs) for k in ("import_s", "construct_s", "startup_s", "peak_rss_mb")}
+KEYS = ("import_s", "construct_s", "startup_s", "peak_rss_mb")
 
 
-def throughput(texts: list[str]) -> dict:
-    """Words/s and docs/s after start-up, and peak RSS, in a fresh process."""
-    r = child_run(texts)
-    words = sum(count_words(t) for t in texts)
-    return {"docs": len(texts), "words": words, "seconds": r["restore_s"],
-            "words_per_second": words / r["restore_s"], "docs_per_second": len(texts) / r["restore_s"],
-            "startup_s": r["startup_s"], "peak_rss_mb": r["peak_rss_mb"]}
+def startup(repeats: int, first: dict | None = None) -> dict:
+    """Median start-up over ``repeats`` fresh processes that load the engine and do nothing else
+    (plus ``first``, an earlier child's figures, when given)."""
+    runs = [child_run({}) for _ in range(repeats)] + ([first] if first else [])
+    return {k: statistics.median(r[k] for r in runs) for k in KEYS} | {"processes": len(runs)}
+
+
+def throughput(sets: dict[str, list[str]]) -> tuple[dict, dict]:
+    """Words/s and docs/s after start-up for each named list, in one fresh process; plus that child's
+    raw figures (start-up, peak RSS)."""
+    r = child_run(sets)
+    out = {}
+    for name, texts in sets.items():
+        words, sec = sum(count_words(t) for t in texts), r["sets"][name]
+        out[name] = {"docs": len(texts), "words": words, "seconds": sec, "words_per_second": words / sec,
+                     "docs_per_second": len(texts) / sec, "peak_rss_mb": r["peak_rss_mb"]}
+    return out, r
 
 
 def truncate(text: str, n_words: int) -> str:
@@ -75,14 +85,15 @@ def truncate(text: str, n_words: int) -> str:
 
 
 def timed(fn, min_seconds: float = 0.3, max_repeats: int = 20) -> float:
-    """Seconds per call, repeating short calls until ``min_seconds`` have passed."""
-    n, total = 0, 0.0
-    while n < max_repeats and (total < min_seconds or n == 0):
+    """Median seconds per call over at least three calls (more for short calls, up to ``min_seconds``)."""
+    times: list[float] = []
+    while len(times) < max_repeats and (sum(times) < min_seconds or len(times) < 3):
         t = time.perf_counter()
         fn()
-        total += time.perf_counter() - t
-        n += 1
-    return total / n
+        times.append(time.perf_counter() - t)
+        if times[-1] > 5:  # long documents: one call is enough
+            break
+    return statistics.median(times)
 
 
 def length_curve(restorer, long_text: str, lengths) -> list[dict]:
@@ -145,25 +156,32 @@ def _init() -> None:
 
 
 def _ping(_) -> int:
+    """Warm a worker up (the first restore may load lazily) and hold it so every worker gets one."""
+    _worker.restore("The officials said the new rules would take effect within 12 months.")
     time.sleep(0.2)
     return os.getpid()
 
 
-def _restore(text: str) -> int:
-    return len(_worker.restore(text).text)
+def _restore(text: str) -> float:
+    """CPU seconds this worker spent restoring ``text``."""
+    t = time.process_time()
+    _worker.restore(text)
+    return time.process_time() - t
 
 
 def processes(texts: list[str], counts=(1, 2)) -> list[dict]:
-    """Wall time to restore ``texts`` with N worker processes (start-up excluded)."""
+    """Wall time to restore ``texts`` with N worker processes (start-up excluded), and the share of the
+    wall time the workers got a CPU (below 1 when other programs compete for the cores)."""
     rows = []
     words = sum(count_words(t) for t in texts)
     for n in counts:
         with ProcessPoolExecutor(max_workers=n, initializer=_init) as pool:
             list(pool.map(_ping, range(2 * n)))
             t = time.perf_counter()
-            list(pool.map(_restore, texts, chunksize=max(1, len(texts) // (8 * n))))
+            cpu = sum(pool.map(_restore, texts, chunksize=max(1, len(texts) // (8 * n))))
             sec = time.perf_counter() - t
-        rows.append({"processes": n, "seconds": sec, "words_per_second": words / sec})
+        rows.append({"processes": n, "seconds": sec, "words_per_second": words / sec, "cpu_seconds": cpu,
+                     "cpu_share": cpu / (n * sec)})
     if len(rows) > 1:
         for r in rows:
             r["speedup"] = rows[0]["seconds"] / r["seconds"]

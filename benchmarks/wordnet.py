@@ -107,4 +107,8 @@ def nltk_reader():
     dest = folder()
     if str(dest) not in nltk.data.path:
         nltk.data.path.insert(0, str(dest))
-    return WordNetCorpusReader(str(dest / "corpora" / "wordnet"), None)
+    class Reader(WordNetCorpusReader):
+        def map_wn(self, version="wordnet"):
+            return None  # the sense map to WordNet 3.0 serves only multilingual look-ups (slow to build)
+
+    return Reader(str(dest / "corpora" / "wordnet"), None)
