@@ -42,6 +42,9 @@ class Settings:
     # "viterbi": restore what the best path restores; "posterior": restore a span when its local
     # posterior of being spun (summed over all its originals) passes one half, with its best original.
     decision: str = "viterbi"
+    # Share of the LM's plain word-frequency preference to discount when one word stands for another:
+    # "try" beats "attempt" in any context, which says nothing about whether a spinner was at work.
+    unigram_discount: float = 0.8
     rate: float | None = None      # fix the spin rate instead of estimating it
     # Evidence (nats) a document must show before it is treated as spun at all: a constant plus a share
     # per candidate span, because clean text collects a little evidence from every span where the LM
@@ -237,7 +240,7 @@ def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSp
                     for w in opt.words:
                         total += lm.logprob(w, hist)
                         hist = (hist + (w,))[-keep_order:]
-                    total += _channel(opt, span, log_rate, settings)
+                    total += _channel(opt, span, log_rate, settings, lm)
                     _relax(hyps[j], hist, total, (i, state, (span, k)))
     best_state, best = None, -math.inf
     for state, (score, _) in hyps[n].items():
@@ -275,9 +278,12 @@ def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSp
     return results
 
 
-def _channel(opt, span: CandidateSpan, log_rate: float, settings: Settings) -> float:
+def _channel(opt, span: CandidateSpan, log_rate: float, settings: Settings, lm=None) -> float:
     extra = len(opt.words) - (span.last - span.first)
-    return log_rate + math.log(opt.weight * settings.source_scale.get(opt.source, 1.0)) + settings.length_bonus * extra
+    score = log_rate + math.log(opt.weight * settings.source_scale.get(opt.source, 1.0)) + settings.length_bonus * extra
+    if settings.unigram_discount and lm is not None and len(opt.words) == 1 and len(span.words) == 1:
+        score -= settings.unigram_discount * (lm.logprob(opt.words[0], ()) - lm.logprob(span.words[0], ()))
+    return score
 
 
 def _local_scores(lm: LanguageModel, left: list[str], right: list[str], span: CandidateSpan,
@@ -293,7 +299,7 @@ def _local_scores(lm: LanguageModel, left: list[str], right: list[str], span: Ca
         for w in words + tuple(tail):
             total += lm.logprob(w, hist)
             hist = (hist + (w,))[-keep_order:]
-        total += log_keep if opt is None else _channel(opt, span, log_rate, settings)
+        total += log_keep if opt is None else _channel(opt, span, log_rate, settings, lm)
         scores.append(total)
     return scores
 
