@@ -147,3 +147,18 @@ def test_alignment_ties_do_not_blame_neighbours():
     assert d.status == ["restored", "restored"] and d.false_changes == 0 and d.fp == 0
     d = score(ex, ex.spun)
     assert d.status == ["kept", "kept"] and d.false_changes == 0
+
+
+def test_readme_table_goes_only_between_markers(tmp_path):
+    from benchmarks.readme import END, START, update
+    res = {"meta": {"restorers": ["identity"], "mode": "quick", "date": "today", "commit": None},
+           "seeds": {}, "synthetic": {}, "clean": {}, "tortured": {}}
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\nbefore\n{START}\nold table\n{END}\nafter\n", encoding="utf-8")
+    assert update(readme, res)
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# Title\n\nbefore\n" + START) and text.endswith(END + "\nafter\n")
+    assert "old table" not in text and "| metric | identity |" in text
+    readme.write_text("# no markers\n", encoding="utf-8")
+    assert not update(readme, res) and readme.read_text(encoding="utf-8") == "# no markers\n"
+    assert not update(tmp_path / "missing.md", res)
