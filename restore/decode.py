@@ -223,25 +223,28 @@ def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSp
     # hyps[i]: state (last words) -> (score, backpointer)
     hyps: list[dict] = [dict() for _ in range(n + 1)]
     hyps[0][(BOS,)] = (0.0, None)
+    # The channel cost of each option does not depend on the LM state: compute it once.
+    arcs: dict[int, list] = {}
+    for i, here in starting.items():
+        arcs[i] = [(span, k, opt.words, _channel(opt, span, log_rate, settings, lm))
+                   for span in here for k, opt in enumerate(span.options)]
     for i in range(n):
         layer = hyps[i]
         if len(layer) > settings.beam:
             layer = dict(sorted(layer.items(), key=lambda kv: -kv[1][0])[: settings.beam])
-        here = starting.get(i, ())
+        here = arcs.get(i, ())
         keep_cost = log_keep if here else 0.0
         word = norms[s0 + i]
+        nxt = hyps[i + 1]
         for state, (score, _) in layer.items():
             new = score + lm.logprob(word, state) + keep_cost
-            _relax(hyps[i + 1], (state + (word,))[-keep_order:], new, (i, state, None))
-            for span in here:
-                j = span.last - s0
-                for k, opt in enumerate(span.options):
-                    total, hist = score, state
-                    for w in opt.words:
-                        total += lm.logprob(w, hist)
-                        hist = (hist + (w,))[-keep_order:]
-                    total += _channel(opt, span, log_rate, settings, lm)
-                    _relax(hyps[j], hist, total, (i, state, (span, k)))
+            _relax(nxt, (state + (word,))[-keep_order:], new, (i, state, None))
+            for span, k, words, cost in here:
+                total, hist = score + cost, state
+                for w in words:
+                    total += lm.logprob(w, hist)
+                    hist = (hist + (w,))[-keep_order:]
+                _relax(hyps[span.last - s0], hist, total, (i, state, (span, k)))
     best_state, best = None, -math.inf
     for state, (score, _) in hyps[n].items():
         final = score + lm.logprob(EOS, state)

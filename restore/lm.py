@@ -56,17 +56,22 @@ class NgramLM:
         self.number_logprob = number_logprob
 
     def logprob(self, word: str, history: tuple[str, ...]) -> float:
-        spelled = _SPELLED.get(word)
-        if spelled is not None:
-            # The model has no digits. Score "2" as "two", less a style penalty: news spells out small
-            # numbers, so "the 2 countries" is a little less likely than "the two countries" -- enough to
-            # tip a spun document, not a clean one.
-            return self.logprob(spelled, history) - self.digit_penalty
-        if word[:1].isdigit() and _NUMBER.fullmatch(word):
-            return self.number_logprob  # "12,000", "1990s", "70th": numbers are ordinary words, not rare ones
-        query = [word]
-        query.extend(reversed(history[-2:]))
-        value = self._prob(query)
+        if word[:1].isdigit():
+            spelled = _SPELLED.get(word)
+            if spelled is not None:
+                # The model has no digits. Score "2" as "two", less a style penalty: news spells out small
+                # numbers, so "the 2 countries" is a little less likely than "the two countries" -- enough
+                # to tip a spun document, not a clean one.
+                return self.logprob(spelled, history) - self.digit_penalty
+            if _NUMBER.fullmatch(word):
+                return self.number_logprob  # "12,000", "1990s", "70th": numbers are ordinary, not rare
+        n = len(history)
+        if n >= 2:
+            value = self._prob([word, history[-1], history[-2]])
+        elif n == 1:
+            value = self._prob([word, history[0]])
+        else:
+            value = self._prob([word])
         if value < -100_000_000:  # "log zero": the word is not in the vocabulary
             return self.oov_logprob
         return value * self._scale
