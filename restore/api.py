@@ -90,11 +90,11 @@ class Restorer:
 
     def candidates(self, text: str) -> list[CandidateSpan]:
         """Every lexicon hit in ``text`` with the originals the decoder will consider."""
-        return find_candidates(text, tokenize(text), self.lexicon, source_scale=self.settings.source_scale)
+        return find_candidates(text, tokenize(text), self.lexicon, source_scale=self.settings.scale)
 
     def _posteriors(self, text: str) -> tuple[float, list[SpanPosterior]]:
         tokens = tokenize(text)
-        spans = find_candidates(text, tokens, self.lexicon, source_scale=self.settings.source_scale)
+        spans = find_candidates(text, tokens, self.lexicon, source_scale=self.settings.scale)
         sents = sentences(text, tokens)
         rate, posts = decode(tokens, sents, spans, self.lm, self.settings)
         rescore = getattr(self.lm, "rescore", None)  # neural models (restore.neural) take a second look

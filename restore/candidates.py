@@ -7,6 +7,7 @@ and the decoder decides, with the language model and the document's spin rate, w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .lexicon import Entry, Lexicon
 from .numbers import spelled_with_groups
@@ -36,14 +37,14 @@ class CandidateSpan:
 
 
 def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_options: int = 8,
-                    source_scale: dict | None = None, min_ratio: float = 0.02) -> list[CandidateSpan]:
+                    source_scale: Callable[[str], float] | None = None, min_ratio: float = 0.02) -> list[CandidateSpan]:
     """All candidate spans of a document, in order of start token (overlaps allowed).
 
     Each span keeps at most ``max_options`` originals, best channel weight first (weights multiplied by
-    ``source_scale`` per source), and none below ``min_ratio`` times the best: a thesaurus sense a
+    ``source_scale(source)``), and none below ``min_ratio`` times the best: a thesaurus sense a
     hundred times weaker than a curated pair would never win and only costs time.
     """
-    scale = source_scale or {}
+    scale = source_scale
     norms = [t.norm for t in tokens]
     out: list[CandidateSpan] = []
     for i in range(len(tokens)):
@@ -72,12 +73,12 @@ def _acronym(word: str) -> bool:
     return 1 < len(word) <= 4 and word.isupper()
 
 
-def _strongest(entries: list[Entry], scale: dict, limit: int, min_ratio: float) -> list[Entry]:
-    if not scale:
+def _strongest(entries: list[Entry], scale: Callable[[str], float] | None, limit: int, min_ratio: float) -> list[Entry]:
+    if scale is None:
         return entries[:limit]
-    ranked = sorted(entries, key=lambda e: -e.weight * scale.get(e.source, 1.0))
-    floor = ranked[0].weight * scale.get(ranked[0].source, 1.0) * min_ratio
-    return [e for e in ranked[:limit] if e.weight * scale.get(e.source, 1.0) >= floor]
+    ranked = sorted(entries, key=lambda e: -e.weight * scale(e.source))
+    floor = ranked[0].weight * scale(ranked[0].source) * min_ratio
+    return [e for e in ranked[:limit] if e.weight * scale(e.source) >= floor]
 
 
 def _amount(text: str, token: Token) -> bool:

@@ -54,7 +54,19 @@ class Settings:
     doc_threshold_per_span: float = 0.1
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
     # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
-    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.03, "curated": 2.0, "observed": 2.0})
+    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.03, "curated": 2.0, "observed": 2.0,
+                                                        "numbers": 2.0})
+    # Sources not listed above are the user's own lexicons (a tortured-phrase list, say): a user who
+    # brings a list vouches for it, and a listed multiword phrase rarely occurs in clean text.
+    user_scale: float = 10.0
+    # A user list is applied at this spin rate at least, even in a document that otherwise looks clean:
+    # a paper with three tortured phrases in it is clean text everywhere else.
+    user_rate: float = 0.3
+
+
+    def scale(self, source: str) -> float:
+        """Trust in a lexicon source (multiplies its weights)."""
+        return self.source_scale.get(source, self.user_scale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +295,9 @@ def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSp
 
 def _channel(opt, span: CandidateSpan, log_rate: float, settings: Settings, lm=None) -> float:
     extra = len(opt.words) - (span.last - span.first)
-    score = log_rate + math.log(opt.weight * settings.source_scale.get(opt.source, 1.0)) + settings.length_bonus * extra
+    if opt.source not in settings.source_scale:
+        log_rate = max(log_rate, math.log(settings.user_rate))
+    score = log_rate + math.log(opt.weight * settings.scale(opt.source)) + settings.length_bonus * extra
     if settings.unigram_discount and lm is not None and len(opt.words) == 1 and len(span.words) == 1:
         score -= settings.unigram_discount * (lm.logprob(opt.words[0], ()) - lm.logprob(span.words[0], ()))
     return score
