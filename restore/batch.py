@@ -142,9 +142,16 @@ class Stats:
         self.routed += dest == SIDE
 
 
+class SetupError(RuntimeError):
+    """A worker could not build its Restorer (bad lexicon or model): fatal for the run."""
+
+
 def process_chunk(job: Job, items: list[tuple]) -> list[tuple]:
     """Process a chunk of reader items; returns ``(index, dest, payload, words, edits, spun, error)``."""
-    restorer = restorer_for(job.spec)
+    try:
+        restorer = restorer_for(job.spec)
+    except Exception as exc:
+        raise SetupError(f"cannot build the restorer: {type(exc).__name__}: {exc}") from None
     out = []
     for index, kind, data, source in items:
         try:
@@ -1213,6 +1220,8 @@ class _Run:
     def _result(self, fut) -> list[tuple]:
         try:
             return fut.result()
+        except SetupError as exc:
+            raise InputError(str(exc)) from None
         except cf.process.BrokenProcessPool:
             raise RuntimeError("a worker process died (out of memory?); the output so far is saved: "
                                "run the same command with --resume to continue") from None

@@ -118,7 +118,7 @@ def restore_partition(df, field: str = "text", *, mode: str = "restore", restore
     texts, scores, extras, errors, keep = [], [], [], [], []
     column = df[field] if field in df.columns else [None] * len(df)
     for value in column:
-        if value is None or (isinstance(value, float) and value != value):
+        if value is None or (not isinstance(value, (str, list, dict, tuple)) and pd.isna(value) is True):
             record = {}  # missing (NaN / None): reported as a missing field
         else:
             record = {job.field: value}
