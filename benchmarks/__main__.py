@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="output folder (default: benchmarks/results, "
                                                             "or benchmarks/results/quick with --quick)")
     ap.add_argument("--readme", action="store_true", help="also write the headline table into README.md")
+    ap.add_argument("--render", type=Path, metavar="RESULTS_JSON",
+                    help="only re-write the report, plots (and README table) from an earlier results.json")
     args = ap.parse_args(argv)
 
     from dataclasses import replace
@@ -35,7 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         cfg = replace(cfg, speed=False)
     out = args.out or (RESULTS / "quick" if args.quick else RESULTS)
     t = time.perf_counter()
-    res = run(cfg, [n.strip() for n in args.restorers.split(",") if n.strip()], "quick" if args.quick else "full")
+    if args.render:
+        import json
+        res = json.loads(args.render.read_text(encoding="utf-8"))
+        out = args.out or args.render.parent
+    else:
+        res = run(cfg, [n.strip() for n in args.restorers.split(",") if n.strip()], "quick" if args.quick else "full")
     report.write(res, out)
     made = plots.write_all(res, out)
     print(f"wrote {out / 'report.md'}, {out / 'results.json'} and {len(made)} plots in "

@@ -73,8 +73,9 @@ def headline(res: dict) -> str:
                      f"prose, {sp['throughput']['spun']['words_per_second']:,.0f} words/s on spun text; start-up "
                      f"{sp['startup']['startup_s']:.2f} s; peak RSS {sp['throughput']['clean']['peak_rss_mb']:.0f} MB.")
     m = res["meta"]
-    extra.append(f"95% bootstrap intervals in brackets. {m['mode']} run of {m['date']}"
-                 + (f" at commit {m['commit']}" if m.get("commit") else "") + ".")
+    extra.append(f"95% bootstrap intervals in brackets. {m['mode'].capitalize()} run of {m['date']}"
+                 + (f" at commit {m['commit']}" if m.get("commit") else "")
+                 + "; reproduce with `python -m benchmarks --readme` (details: benchmarks/results/report.md).")
     return out + "\n\n" + "\n".join(extra)
 
 
@@ -229,7 +230,19 @@ def _engine_summaries(res: dict):
         yield "tortured in context", res["tortured"]["engine"]["in_context_spans"]
 
 
+def plain(x):
+    """JSON-safe copy: NaN and infinities become null, tuples lists."""
+    if isinstance(x, dict):
+        return {str(k): plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
 def write(res: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps(res, indent=1, default=float) + "\n", encoding="utf-8")
+    text = json.dumps(plain(res), indent=1, allow_nan=False)
+    (out / "results.json").write_text(text + "\n", encoding="utf-8")
     (out / "report.md").write_text(markdown(res), encoding="utf-8")
