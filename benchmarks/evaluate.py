@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .examples import Example, Span
 from .metrics import candidate_rank, fix_rank, fixes, score
 from .summary import ci, summarize
-from .text import count_words, words
+from .text import words
 
 KS = (1, 5)
 
