@@ -43,6 +43,9 @@ class Entry:
         return self.text
 
 
+_HEADERS = {("spun", "original"), ("tortured", "expected")}
+
+
 class LexiconError(ValueError):
     """A lexicon file that cannot be read."""
 
@@ -201,7 +204,7 @@ class Lexicon:
             cols = line.split("\t")
             if len(cols) < 2:
                 raise LexiconError(f"{path}:{number}: expected 'spun<TAB>original[<TAB>weight<TAB>source]', got {line!r}")
-            if cols[0].strip().lower() in ("spun", "tortured"):  # header row
+            if (cols[0].strip().lower(), cols[1].strip().lower()) in _HEADERS:
                 continue
             weight = default_weight
             if len(cols) >= 3 and cols[2].strip():
@@ -226,7 +229,7 @@ def _group_rows(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
     """(spun, [rest of row, ...]) for consecutive rows with the same spun phrase."""
     current, rest = None, []
     for line in lines:
-        if not line or line[0] == "#" or line.startswith("spun\t"):
+        if not line or line[0] == "#" or line.startswith("spun\toriginal"):
             continue
         tab = line.index("\t")
         spun = line[:tab]

@@ -76,3 +76,9 @@ def test_bundled_files_are_normalised_four_column_rows():
             if cols[0] not in seen:
                 seen.add(cols[0])
                 assert " ".join(phrase_key(cols[0])) == cols[0], f"{name}:{number}: spun phrase not normalised"
+
+
+def test_header_is_skipped_but_a_row_for_the_word_spun_is_kept(tmp_path):
+    path = tmp_path / "lex.tsv"
+    path.write_text("spun\toriginal\tweight\tsource\nspun\trotated\t0.5\tx\n", encoding="utf-8")
+    assert Lexicon().load(path).lookup("spun") == [("rotated", 0.5)]
