@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from .examples import Example, Span
-from .metrics import candidate_rank, fix_rank, fixes, score
+from .metrics import candidate_rank, composed_rank, fix_rank, fixes, score
 from .summary import ci, summarize
 from .text import words
 
@@ -92,7 +92,8 @@ def recall_table(ranks: list[int | None]) -> dict:
 
 
 def pair_recall(engine, pairs: list[tuple[str, str]]) -> dict:
-    """Candidate recall for isolated ``(spun, original)`` phrases, distinct pairs."""
+    """Candidate recall for isolated ``(spun, original)`` phrases, distinct pairs; a joined pair also counts
+    when its original can be assembled from the candidates of its parts (``metrics.composed_rank``)."""
     seen, ranks = set(), []
     for spun, orig in pairs:
         key = (spun.lower(), orig.lower())
@@ -100,7 +101,9 @@ def pair_recall(engine, pairs: list[tuple[str, str]]) -> dict:
             continue
         seen.add(key)
         ex = Example("pair", spun, (Span(0, len(spun), spun, orig),))
-        ranks.append(candidate_rank(ex, ex.spans[0], engine.candidates(spun)))
+        cands = engine.candidates(spun)
+        rank = candidate_rank(ex, ex.spans[0], cands)
+        ranks.append(rank if rank is not None else composed_rank(spun, orig, cands))
     return recall_table(ranks) if ranks else {"n": 0}
 
 

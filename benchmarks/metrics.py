@@ -214,6 +214,40 @@ def candidate_rank(ex: Example, span: Span, candidates) -> int | None:
     return best
 
 
+def composed_rank(spun: str, original: str, candidates) -> int | None:
+    """Rank at which ``original`` can be assembled from the candidates of the parts of ``spun``.
+
+    Observed pairs often join neighbouring swaps ("progress within" -> "growth in"); the decoder restores
+    them part by part, each part either kept or replaced by one of its candidate originals. The rank of
+    an assembly is the worst rank among its replaced parts; None when no assembly gives the original.
+    """
+    toks = tokens(spun)
+    s_w = [norm(t.text) for t in toks]
+    o_w = words(original)
+    starts = {t.start: i for i, t in enumerate(toks)}
+    ends = {t.end: i + 1 for i, t in enumerate(toks)}
+    arcs: dict[int, list[tuple[int, list[str], int]]] = {}
+    for c in candidates:
+        if c.start in starts and c.end in ends:
+            for rank, orig in enumerate(c.originals, 1):
+                arcs.setdefault(starts[c.start], []).append((ends[c.end], words(orig), rank))
+    best: dict[tuple[int, int], int] = {(0, 0): 0}
+    for i in range(len(s_w) + 1):
+        for j in range(len(o_w) + 1):
+            here = best.get((i, j))
+            if here is None:
+                continue
+            if i < len(s_w) and j < len(o_w) and s_w[i] == o_w[j]:
+                key = (i + 1, j + 1)
+                best[key] = min(best.get(key, 10**9), here)
+            for end, w, rank in arcs.get(i, ()):
+                if o_w[j:j + len(w)] == w:
+                    key = (end, j + len(w))
+                    best[key] = min(best.get(key, 10**9), max(here, rank))
+    got = best.get((len(s_w), len(o_w)))
+    return got if got else None
+
+
 def bootstrap(num, den, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
     """Ratio of sums ``sum(num) / sum(den)`` with a percentile bootstrap interval over the units (rows).
 

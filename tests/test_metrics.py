@@ -162,3 +162,14 @@ def test_readme_table_goes_only_between_markers(tmp_path):
     readme.write_text("# no markers\n", encoding="utf-8")
     assert not update(readme, res) and readme.read_text(encoding="utf-8") == "# no markers\n"
     assert not update(tmp_path / "missing.md", res)
+
+
+def test_composed_rank_assembles_joined_pairs():
+    from types import SimpleNamespace as C
+
+    from benchmarks.metrics import composed_rank
+    spun = "progress within reach"
+    cands = [C(start=0, end=8, originals=["advance", "growth"]), C(start=9, end=15, originals=["in"])]
+    assert composed_rank(spun, "growth in reach", cands) == 2
+    assert composed_rank(spun, "growth within reach", cands) == 2
+    assert composed_rank(spun, "growth on reach", cands) is None
