@@ -138,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("input", help="UTF-8 text file, or - for standard input")
     common.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
     common.add_argument("--json", action="store_true", help="print the full result as JSON")
-    common.add_argument("--lm", default="ngram", help="language model: ngram (default) or a model file path")
+    common.add_argument("--lm", default="ngram", help="language model: ngram (default), gemma (neural rescoring, needs restore[neural]), "
+                        "an n-gram model file, or a Hugging Face model folder")
     common.add_argument("--lexicon", action="append", default=[], metavar="TSV",
                         help="extra lexicon (spun<TAB>original[<TAB>weight]); repeatable; PPS tortured-phrase "
                              "exports work as they are")

