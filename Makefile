@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install bench lexicons clean
+.PHONY: run test install bench lexicons lexicons-wordnet clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,14 @@ bench: install
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m benchmarks --quick
 
-lexicons:
+lexicons: install
 	$(BIN)/python -m pip install -q -e '.[build]'
 	$(BIN)/python scripts/build_lexicons.py
+
+# Needs Debian's wordnet-base and wordnet-sense-index (apt-get install -y wordnet-base wordnet-sense-index).
+lexicons-wordnet: install
+	$(BIN)/python -m pip install -q -e '.[build]'
+	$(BIN)/python scripts/build_wordnet_lexicon.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
