@@ -48,8 +48,8 @@ def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_option
     norms = [t.norm for t in tokens]
     out: list[CandidateSpan] = []
     for i in range(len(tokens)):
-        if _acronym(tokens[i].text) or _amount(text, tokens[i]):
-            continue  # "IT specialist", "the UN", "$40", "60%": names and amounts, not spinner output
+        if _acronym(tokens[i].text) or _amount(text, tokens[i]) or (i and _date(tokens[i - 1], tokens[i])):
+            continue  # "IT specialist", "the UN", "$40", "60%", "June 19": names, amounts, dates
         for end, entries, possessive in lexicon.matches(norms, i):
             suffix = tokens[end - 1].text[-2:] if possessive else ""
             options = _strongest(entries, scale, max_options, min_ratio)
@@ -88,3 +88,13 @@ def _amount(text: str, token: Token) -> bool:
     before = text[token.start - 1:token.start] if token.start else ""
     after = text[token.end:token.end + 1]
     return before in "$£€¥" and before != "" or after == "%"
+
+
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+           "dec"}
+
+
+def _date(previous: Token, token: Token) -> bool:
+    """A day number after a month name ("Jan. 8", "June 19")."""
+    return token.text.isdigit() and previous.norm in _MONTHS

@@ -76,3 +76,14 @@ def test_text_outside_edits_is_byte_for_byte(toy_restorer, parts):
     assert apply_edits(text, res.edits) == res.text
     if not res.edits:
         assert res.text == text
+
+
+def test_dates_and_amounts_are_left_alone(toy_restorer):
+    from restore import Lexicon, Restorer
+    lex = Lexicon()
+    for digit, word in (("8", "eight"), ("19", "nineteen"), ("40", "forty")):
+        lex.add(digit, word, 1.0, "curated")
+    lex.add("guns", "weapons", 0.7, "curated")
+    r = Restorer(lexicon=lex)
+    assert r.candidates("On Jan. 8 and June 19 they paid $40 for 19% of it.") == []
+    assert [c.spun for c in r.candidates("The 8 guns.")] == ["8", "guns"]
