@@ -332,9 +332,15 @@ def _channel(opt, span: CandidateSpan, log_rates: dict[str, float], settings: Se
     extra = len(opt.words) - (span.last - span.first)
     score = log_rates[settings.group(opt.source)] + math.log(opt.weight * settings.scale(opt.source))
     score += settings.length_bonus * extra
-    if settings.unigram_discount and lm is not None and len(opt.words) == 1 and len(span.words) == 1:
+    if (settings.unigram_discount and lm is not None and len(opt.words) == 1 and len(span.words) == 1
+            and not _has_digit(opt.words[0]) and not _has_digit(span.words[0])):
+        # (numbers are scored by rule, not by frequency: nothing to discount)
         score -= settings.unigram_discount * (lm.logprob(opt.words[0], ()) - lm.logprob(span.words[0], ()))
     return score
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
 
 
 def _keep_cost(span: CandidateSpan, rates: dict[str, float], settings: Settings) -> float:
