@@ -8,9 +8,11 @@ P(spun | original) (the lexicon weight). We want argmax_O P(O) * P(S | O):
 * a kept span pays ln(1 - rho), a restored one ln(rho) + ln(weight).
 
 rho is not known in advance. It is estimated from the document itself (a few EM steps over every
-candidate span, each judged in its local context) with a Beta prior that expects clean text. A clean
-article ends up with rho near 0, where no restoration can pay for ln(rho), so it comes back untouched; a
-heavily spun one gets rho near one half and is restored aggressively.
+candidate span, each judged in its local context) with a Beta prior that expects clean text. A document
+gate then asks whether the whole document is spun at all (the log-likelihood ratio of "spun at rho" over
+"not spun" must clear a margin that grows with the number of candidates); if not, rho is driven to zero.
+A clean article thus comes back untouched, where no restoration can pay for ln(rho); a heavily spun one
+gets rho near one half and is restored aggressively.
 
 Each sentence is then decoded exactly over the lattice of kept-vs-restored spans with a trigram-state
 Viterbi search, and every span gets a local posterior over {keep, option 1, option 2, ...} in the decoded
@@ -50,8 +52,8 @@ class Settings:
     # per candidate span, because clean text collects a little evidence from every span where the LM
     # simply prefers a commoner synonym. Below it the spin rate is scaled towards zero.
     doc_threshold: float = 5.0
-    present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
     doc_threshold_per_span: float = 0.1
+    present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
     # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
     source_scale: dict = field(default_factory=lambda: {"wordnet": 0.03, "curated": 2.0, "observed": 2.0,
@@ -62,8 +64,6 @@ class Settings:
     # A user list is applied at this spin rate at least, even in a document that otherwise looks clean:
     # a paper with three tortured phrases in it is clean text everywhere else.
     user_rate: float = 0.3
-
-
     # Sources that stand for a different kind of spinner get a spin rate of their own: a document spun
     # with a thesaurus at random senses shows it in the thesaurus candidates, one spun by a content-farm
     # dictionary in the curated ones. Unlisted bundled sources form the group "spinner", user lists "user".
