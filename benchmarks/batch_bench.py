@@ -91,25 +91,29 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _rss_kb(pid: int) -> int:
+def _rss_kb(pid: int, key: str = "VmRSS:") -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def tree_rss(pid: int) -> tuple[int, int, list[int]]:
-    """(total RSS of the tree in KiB, RSS of ``pid``, RSS of each descendant)."""
+def tree_rss(pid: int) -> tuple[int, int, list[int], int]:
+    """(total RSS of the tree in KiB, RSS of ``pid``, RSS of each descendant, total anonymous RSS).
+
+    Anonymous memory is the heap; the rest is mostly the memory-mapped language model file, whose
+    pages count as they are first touched (at most the file's size).
+    """
     todo, seen = [pid], []
     while todo:
         p = todo.pop()
         seen.append(p)
         todo += _children(p)
     rss = [_rss_kb(p) for p in seen]
-    return sum(rss), rss[0], rss[1:]
+    return sum(rss), rss[0], rss[1:], sum(_rss_kb(p, "RssAnon:") for p in seen)
 
 
 def _cpu_s(pid: int) -> float:
@@ -125,15 +129,15 @@ def run_batch(args: list[str], sample: bool = True) -> dict:
     before = os.times()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT)
-    peak_total = peak_main = peak_worker = 0
+    peak_total = peak_main = peak_worker = peak_anon = 0
     samples = []
     cpu: dict[int, float] = {}
     while proc.poll() is None:
         if sample:
-            total, main, workers = tree_rss(proc.pid)
-            peak_total, peak_main = max(peak_total, total), max(peak_main, main)
+            total, main, workers, anon = tree_rss(proc.pid)
+            peak_total, peak_main, peak_anon = max(peak_total, total), max(peak_main, main), max(peak_anon, anon)
             peak_worker = max([peak_worker, *workers])
-            samples.append((round(time.monotonic() - start, 1), total))
+            samples.append((round(time.monotonic() - start, 1), total, anon))
             todo = [proc.pid]
             while todo:
                 p = todo.pop()
@@ -148,7 +152,7 @@ def run_batch(args: list[str], sample: bool = True) -> dict:
         raise SystemExit(f"batch run failed ({proc.returncode}): {' '.join(cmd)}")
     return {"seconds": round(seconds, 2), "cpu_s_all_processes": round(cpu_total, 2),
             "cpu_s_by_process_sampled": [round(c, 1) for c in busiest if c >= 0.5],
-            "peak_rss_mib": round(peak_total / 1024, 1),
+            "peak_rss_mib": round(peak_total / 1024, 1), "peak_anon_rss_mib": round(peak_anon / 1024, 1),
             "peak_main_rss_mib": round(peak_main / 1024, 1), "peak_worker_rss_mib": round(peak_worker / 1024, 1),
             "samples": samples}
 
@@ -167,11 +171,12 @@ def memory_run(size_mb: int, jobs: int) -> dict:
                         "--summary", str(DATA / "batch_summary.json")], sample=True)
     summary = json.loads((DATA / "batch_summary.json").read_text())
     samples = result.pop("samples")
-    deciles = [samples[min(len(samples) - 1, len(samples) * k // 10)][1] // 1024 for k in range(1, 10)] if samples else []
+    picks = [samples[min(len(samples) - 1, len(samples) * k // 10)] for k in range(1, 10)] if samples else []
     out_bytes = out.stat().st_size
     out.unlink()
     return {"corpus_bytes": corpus.stat().st_size, "docs": docs, "jobs": jobs, **result,
-            "rss_mib_at_10_to_90_percent_of_time": deciles, "output_bytes": out_bytes,
+            "rss_mib_at_10_to_90_percent_of_time": [p[1] // 1024 for p in picks],
+            "anon_rss_mib_at_10_to_90_percent_of_time": [p[2] // 1024 for p in picks], "output_bytes": out_bytes,
             "docs_per_s": round(docs / result["seconds"], 1), "mb_per_s": round(corpus.stat().st_size / 2**20 / result["seconds"], 2),
             "words": summary["words"], "edits": summary["edits"], "errors": summary["errors"]}
 

@@ -802,6 +802,23 @@ class FolderOutput(StreamOutput):
 # The run
 
 
+def _load_trim():
+    try:
+        import ctypes
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError, ImportError):  # not glibc
+        return None
+
+
+_malloc_trim = _load_trim() if sys.platform.startswith("linux") else None
+
+
+def _trim_heap() -> None:
+    """Hand freed heap pages back to the system, so that a long run's memory stays flat (glibc only)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
 @dataclass
 class Options:
     """Everything :func:`run` accepts besides inputs and output (see ``restore batch --help``)."""
@@ -878,11 +895,11 @@ class _Progress:
                             dynamic_ncols=True, smoothing=0.1, desc="restore")
         self.done = 0
 
-    def update(self, position: int, stats: Stats) -> None:
+    def update(self, position: int, stats: Stats, force: bool = False) -> None:
         if self.bar is None:
             return
         now = time.monotonic()
-        if now - self.last < 0.25:
+        if now - self.last < 0.25 and not force:
             return
         self.last = now
         elapsed = max(now - self.start, 1e-6)
@@ -1052,6 +1069,7 @@ class _Run:
     def _checkpoint(self, finished: bool = False) -> None:
         self._save_state([o.checkpoint() for o in self.outputs], finished)
         self.since_checkpoint = 0
+        _trim_heap()
 
     # -- main loop ------------------------------------------------------------------------------------
     def execute(self) -> Summary:
@@ -1102,7 +1120,7 @@ class _Run:
             for o in self.outputs:
                 o.close()
             raise
-        bar.update(reader.total_bytes, self.stats)
+        bar.update(reader.total_bytes, self.stats, force=True)
         bar.close()
         self._checkpoint(finished=True)
         for o in self.outputs:

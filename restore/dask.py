@@ -21,6 +21,7 @@ does: a record that fails gets an ``error`` field instead of failing the partiti
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from .batch import DROP, Job, RestorerSpec, apply_job, restorer_for
@@ -49,6 +50,7 @@ def get_client(address: str | None = None, *, n_workers: int | None = None, thre
     if address and address != "local":
         return distributed.Client(address)
     cluster_kwargs.setdefault("dashboard_address", None)
+    cluster_kwargs.setdefault("silence_logs", logging.WARNING)
     cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
                                        processes=processes, **cluster_kwargs)
     return distributed.Client(cluster)

@@ -342,8 +342,9 @@ def test_cli_quiet_when_not_a_tty_prints_summary(tmp_path, lex_args):
     done = subprocess.run([sys.executable, "-m", "restore", "batch", str(src), "-o", "-", *args, "--summary",
                            str(tmp_path / "s.json")], capture_output=True, timeout=60)
     assert done.returncode == 0
-    err = done.stderr.decode().strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("restore batch: 20 documents") and "\r" not in done.stderr.decode()
+    err = done.stderr.decode()
+    assert "\r" not in err and "%|" not in err and "docs/s, " not in err.split("restore batch: 20 documents")[0]
+    assert err.strip().splitlines()[-1].startswith("restore batch: 20 documents")
     assert len(done.stdout.splitlines()) == 20
     summary = json.loads((tmp_path / "s.json").read_text())
     assert summary["documents"] == 20 and summary["errors"] == 0 and 0 < summary["spun_share"] < 1
