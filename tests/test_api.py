@@ -87,3 +87,12 @@ def test_dates_and_amounts_are_left_alone(toy_restorer):
     r = Restorer(lexicon=lex)
     assert r.candidates("On Jan. 8 and June 19 they paid $40 for 19% of it.") == []
     assert [c.spun for c in r.candidates("The 8 guns.")] == ["8", "guns"]
+
+
+def test_module_level_functions_use_the_bundled_lexicons():
+    text = "The Korean Struggle used to be a struggle between the 2 international locations."
+    result = restore.restore_text(text)
+    assert "Korean War" in result.text and "two countries" in result.text
+    assert restore.default_restorer() is restore.default_restorer()
+    det = restore.detect(text)
+    assert det.spin_score > 0 and any(f.spun == "international locations" for f in det.spans)
