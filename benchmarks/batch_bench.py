@@ -208,6 +208,24 @@ def speedup_run(n_docs: int, repeat: int, lexicon_args: list[str]) -> dict:
                 max(runs[2]["cpu_s_by_process_sampled"] or [1e-9]), runs[2]["cpu_s_all_processes"] / 2), 2)}
 
 
+def _burn(n: int) -> float:
+    start = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i
+    return time.perf_counter() - start
+
+
+def machine_parallelism(n: int = 20_000_000) -> float:
+    """Speed-up of two pure-Python busy loops in two processes over one: what this machine gives now."""
+    import multiprocessing
+    one = _burn(n)
+    start = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_burn, [n, n])
+    return round(2 * one / (time.perf_counter() - start), 2)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size-mb", type=int, default=1024, help="memory-run corpus size (default 1024)")
@@ -227,7 +245,10 @@ def main() -> None:
             DATA.mkdir(parents=True, exist_ok=True)
             (DATA / "batch_lexicon.tsv").write_text(LEXICON, encoding="utf-8")
             lex = ["--lexicon", str(DATA / "batch_lexicon.tsv"), "--lexicon-only"]
+        before = machine_parallelism()
         results["speedup"] = speedup_run(args.speedup_docs, args.repeat, lex)
+        # two busy loops on two cores should give ~2.0; less means the machine is shared or throttled
+        results["speedup"]["machine_two_process_speedup_before_after"] = [before, machine_parallelism()]
         print(json.dumps({"speedup": results["speedup"]}), flush=True)
     if not args.skip_memory:
         results["memory"] = memory_run(args.size_mb, args.jobs)
