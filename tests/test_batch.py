@@ -364,3 +364,54 @@ def test_options_object_and_summary(tmp_path, spec):
     d = s.to_dict()
     assert d["documents"] == 10 and set(d) >= {"words", "edits", "spun_share", "errors", "seconds"}
     assert "10 documents" in s.line()
+
+
+@pytest.mark.parametrize("target,kind", [("out.csv", "csv"), ("out.parquet", "parquet"), ("outdir", "folder"),
+                                         ("out.jsonl.zst", "zst"), ("kept.jsonl", "filter")])
+def test_interrupted_run_resumes_in_every_output_format(tmp_path, spec, monkeypatch, target, kind):
+    if kind in ("parquet", "zst"):
+        pytest.importorskip("pyarrow" if kind == "parquet" else "zstandard")
+    if kind == "folder":
+        src = tmp_path / "docs"
+        src.mkdir()
+        for i, rec in enumerate(corpus(60)):
+            (src / f"{i:03d}.txt").write_text(rec["text"], encoding="utf-8")
+    else:
+        src = write_jsonl(tmp_path / "in.jsonl", corpus(60))
+    extra = {"mode": "filter", "spun_output": str(tmp_path / "spun.jsonl")} if kind == "filter" else {}
+    opts = dict(spec=spec, progress=False, checkpoint_every=7, chunk_records=4, **extra)
+    ref_dir = tmp_path / "ref"
+    ref_dir.mkdir()
+    if kind == "filter":
+        opts_ref = dict(opts, spun_output=str(ref_dir / "spun.jsonl"))
+        run(str(src), str(ref_dir / target), **opts_ref)
+    else:
+        run(str(src), str(ref_dir / target), **opts)
+
+    calls = {"n": 0}
+    original = batch._Run._write
+
+    def interrupting(self, results):
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise KeyboardInterrupt
+        return original(self, results)
+
+    monkeypatch.setattr(batch._Run, "_write", interrupting)
+    with pytest.raises(KeyboardInterrupt):
+        run(str(src), str(tmp_path / target), **opts)
+    monkeypatch.setattr(batch._Run, "_write", original)
+    assert not (tmp_path / target).exists() or kind == "folder"
+    summary = run(str(src), str(tmp_path / target), resume=True, **opts)
+    assert summary.resumed_at > 0 and summary.documents == 60
+    if kind == "folder":
+        for f in sorted((ref_dir / target).rglob("*")):
+            assert f.read_bytes() == (tmp_path / target / f.relative_to(ref_dir / target)).read_bytes()
+        assert not (tmp_path / target / ".restore-state.json").exists()
+    elif kind == "parquet":
+        import pyarrow.parquet as pq
+        assert pq.read_table(tmp_path / target).equals(pq.read_table(ref_dir / target))
+    else:
+        assert digest(tmp_path / target) == digest(ref_dir / target)
+    if kind == "filter":
+        assert digest(tmp_path / "spun.jsonl") == digest(ref_dir / "spun.jsonl")
