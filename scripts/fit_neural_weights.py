@@ -5,15 +5,19 @@
 
 Dev data: documents of the benchmark corpus (``benchmarks/data/clean``, built by ``python -m
 benchmarks.corpus``) that the benchmarks do not score -- the *last* documents of the spin pool, spun by the
-synthetic ``dictionary`` and ``wordnet`` spinners at rates 0.15 and 0.3, plus the last clean documents
+synthetic ``dictionary``, ``wordnet``, ``phrase`` and ``observed`` spinners (the last one applies real
+spinner substitutions that the lexicon leaves out) at rates 0.15 and 0.3, plus the last clean documents
 (so that keeping clean text unchanged is part of the objective). ``benchmarks/neural_bench.py`` scores
 the *first* pool documents, seed 001 and seed 000, none of which is seen here.
 
 For every span the rescorer looks at, each alternative (keep, lexicon options, model proposals) gets its
 feature vector; the gold alternative is the span's original (or keep when no gold span touches it; spans
 that overlap a gold span differently, or whose original is not among the alternatives, are left out).
-The weights maximise the conditional log-likelihood of the gold alternatives (softmax over each span's
-alternatives) with a small L2 penalty, by L-BFGS.
+The decoder's own log posterior keeps weight 1 and only ``--free`` weights are fitted (by default the
+neural score, the proposal constant and the change constant): the synthetic spinners are not the real
+ones the decoder's channel was built for, so the neural model is fitted as a correction on top of the
+decoder rather than as a new model. The fit maximises the conditional log-likelihood of the gold
+alternatives (softmax over each span's alternatives) with a small L2 penalty, by L-BFGS.
 """
 
 from __future__ import annotations
@@ -39,9 +43,10 @@ def dev_examples(n_docs: int, n_clean: int):
     clean, pool = datasets.corpus_split(None, None)
     docs = pool[-n_docs:]
     out = []
-    spinners = {name: datasets.make_spinner(name) for name in ("dictionary", "wordnet")}
+    names = ("dictionary", "wordnet", "phrase", "observed")
+    spinners = {name: datasets.make_spinner(name) for name in names}
     for i, d in enumerate(docs):
-        name = ("dictionary", "wordnet")[i % 2]
+        name = names[i % len(names)]
         rate = (0.15, 0.3)[(i // 2) % 2]
         out.append(spinners[name].spin(d["id"], d["text"], rate, 1000 + i))
     return out + clean[-n_clean:]
@@ -66,24 +71,32 @@ def label(item, ex) -> int | None:
     return None
 
 
-def fit(data, l2: float = 0.01):
+def fit(data, free: list[str], l2: float = 0.01):
+    """Weights maximising the gold alternatives' log-likelihood. The decoder's posterior keeps weight 1 and
+    the features not in ``free`` weight 0 (a correction on top of the decoder, not a new model: the
+    synthetic spinners are not the real ones the decoder's channel was built for); the free weights are
+    shrunk towards 0."""
     import torch
     feats = [torch.tensor(f, dtype=torch.float64) for f, _ in data]
     gold = [g for _, g in data]
-    w = torch.zeros(len(FEATURES), dtype=torch.float64)
-    w[0] = w[1] = w[2] = w[3] = 1.0
-    w.requires_grad_(True)
-    opt = torch.optim.LBFGS([w], max_iter=500, line_search_fn="strong_wolfe")
+    prior = torch.zeros(len(FEATURES), dtype=torch.float64)
+    prior[FEATURES.index("posterior")] = 1.0
+    mask = torch.tensor([f in free for f in FEATURES], dtype=torch.float64)
+    delta = torch.zeros(len(FEATURES), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([delta], max_iter=500, line_search_fn="strong_wolfe")
+
+    def nll_of(w):
+        return sum(-torch.log_softmax(f @ w, 0)[g] for f, g in zip(feats, gold)) / len(feats)
 
     def loss_fn():
         opt.zero_grad()
-        loss = sum(-torch.log_softmax(f @ w, 0)[g] for f, g in zip(feats, gold)) / len(feats) + l2 * (w ** 2).sum()
+        loss = nll_of(prior + mask * delta) + l2 * ((mask * delta) ** 2).sum()
         loss.backward()
         return loss
     opt.step(loss_fn)
     with torch.no_grad():
-        nll = float(sum(-torch.log_softmax(f @ w, 0)[g] for f, g in zip(feats, gold)) / len(feats))
-    return w.detach().tolist(), nll
+        w = prior + mask * delta
+        return w.tolist(), float(nll_of(w))
 
 
 def accuracy(data, w) -> float:
@@ -103,11 +116,14 @@ def main(argv=None) -> int:
     ap.add_argument("--right-words", type=int, default=Weights.right_words)
     ap.add_argument("--top-k", type=int, default=Weights.top_k)
     ap.add_argument("--contest", type=float, default=Weights.contest)
+    ap.add_argument("--veto", type=float, default=Weights.veto)
+    ap.add_argument("--free", default="neural,proposed,change",
+                    help=f"weights to fit (of {', '.join(FEATURES)}); the decoder's posterior keeps 1, the rest 0")
     ap.add_argument("--out", default=str(ROOT / "models" / "weights.json"))
     args = ap.parse_args(argv)
     t0 = time.time()
     scorer = load_scorer(args.lm)
-    settings = dict(right_words=args.right_words, top_k=args.top_k, contest=args.contest)
+    settings = dict(right_words=args.right_words, top_k=args.top_k, contest=args.contest, veto=args.veto)
     lm = NeuralLM(scorer, weights=Weights(**settings))
     restorer = Restorer(lm=lm)
     exs = dev_examples(args.docs, args.clean)
@@ -126,7 +142,8 @@ def main(argv=None) -> int:
             base_good += max(range(len(old)), key=lambda k: old[k]) == g
         print(f"\r{i + 1}/{len(exs)} documents, {len(data)} spans", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    w, nll = fit(data)
+    free = [f for f in args.free.split(",") if f]
+    w, nll = fit(data, free)
     acc = accuracy(data, w)
     print(f"spans {len(data)} (skipped {skipped}); n-gram argmax accuracy {base_good / len(data):.3f}; "
           f"fitted {acc:.3f}; weights {dict(zip(FEATURES, [round(x, 3) for x in w]))}")
@@ -139,11 +156,12 @@ def main(argv=None) -> int:
         "settings": settings,
         "fitted": {
             "script": "scripts/fit_neural_weights.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "data": f"{args.docs} synthetic spun documents (last of the benchmark spin pool; dictionary and "
-                    f"wordnet spinners, rates 0.15/0.3) + {args.clean} clean documents (last of the clean split)",
+            "data": f"{args.docs} synthetic spun documents (last of the benchmark spin pool; dictionary, wordnet, "
+                    f"phrase and observed spinners, rates 0.15/0.3) + {args.clean} clean documents (last of the clean split)",
             "words": words,
             "spans": len(data),
-            "objective": "conditional log-likelihood of the gold alternative per span, L2 0.01, L-BFGS",
+            "objective": f"conditional log-likelihood of the gold alternative per span, L-BFGS; fitted: "
+                         f"{', '.join(free)} (L2 0.01); posterior fixed at 1, the rest at 0",
             "mean_nll": round(nll, 4),
             "dev_accuracy_ngram": round(base_good / len(data), 4),
             "dev_accuracy_fitted": round(acc, 4),

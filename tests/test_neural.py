@@ -201,7 +201,7 @@ def test_decoded_sentence_offsets(lexicon):
     tokens = tokenize(text)
     rate, posts = r._posteriors(text)
     forced = [type(p)(p.span, p.probs, 1 if p.span.spun in ("guns", "metal") else 0) for p in posts]
-    base, where = _decoded(text, tokens, 0, len(tokens), forced)
+    base, where, _ = _decoded(text, tokens, 0, len(tokens), forced)
     assert base == "Two countries introduced new weapons made of steel."
     for p in forced:
         a, b = where[id(p)]
