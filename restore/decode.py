@@ -40,6 +40,7 @@ class Settings:
     max_rate: float = 0.6
     em_steps: int = 10
     beam: int = 8                  # LM states kept per lattice position
+    max_sentence: int = 150        # longer runs of words without a sentence break are decoded in pieces
     options: int = 4               # originals per span kept for the lattice, by local score
     # "viterbi": restore what the best path restores; "posterior": restore a span when its local
     # posterior of being spun (summed over all its originals) passes one half, with its best original.
@@ -105,7 +106,11 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
     bounds = []
     for sent in sentences:
         if sent:
-            bounds.append((index.get(id(sent[0]), 0), index.get(id(sent[-1]), 0) + 1))
+            first, last = index.get(id(sent[0]), 0), index.get(id(sent[-1]), 0) + 1
+            # Text without sentence breaks (lists, scraped boilerplate) is decoded in pieces of bounded
+            # length, so time and memory stay linear in the document.
+            for a in range(first, last, settings.max_sentence):
+                bounds.append((a, min(last, a + settings.max_sentence)))
     norms = [t.norm for t in tokens]
     lm = _Memo(lm)
     by_sentence: list[list[CandidateSpan]] = [[] for _ in bounds]
@@ -253,6 +258,8 @@ class _Memo:
         key = (word, history)
         value = self._cache.get(key)
         if value is None:
+            if len(self._cache) > 200_000:  # bounded: a book-length document must not grow it forever
+                self._cache.clear()
             value = self._cache[key] = self._logprob(word, history)
         return value
 
