@@ -112,12 +112,12 @@ def main(argv=None) -> int:
     ap.add_argument("--lm", default="gemma", help="gemma or a Hugging Face model folder")
     ap.add_argument("--name", default=None, help="key under which to store the weights (default: the scorer's)")
     ap.add_argument("--docs", type=int, default=40, help="spun dev documents")
-    ap.add_argument("--clean", type=int, default=16, help="clean dev documents")
+    ap.add_argument("--clean", type=int, default=32, help="clean dev documents")
     ap.add_argument("--right-words", type=int, default=Weights.right_words)
     ap.add_argument("--top-k", type=int, default=Weights.top_k)
     ap.add_argument("--contest", type=float, default=Weights.contest)
     ap.add_argument("--veto", type=float, default=Weights.veto)
-    ap.add_argument("--free", default="neural,proposed,change",
+    ap.add_argument("--free", default="neural,proposed,change,rate",
                     help=f"weights to fit (of {', '.join(FEATURES)}); the decoder's posterior keeps 1, the rest 0")
     ap.add_argument("--out", default=str(ROOT / "models" / "weights.json"))
     args = ap.parse_args(argv)
