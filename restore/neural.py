@@ -49,7 +49,7 @@ from typing import Callable, Protocol, Sequence
 
 from .candidates import CandidateSpan
 from .decode import SpanPosterior
-from .edits import match_case
+from .edits import match_style
 from .lexicon import Entry, phrase_key
 from .lm import BOS, EOS, LanguageModel, NgramLM
 from .tokenize import Token, tokenize
@@ -698,7 +698,8 @@ class NeuralLM:
         """Windows for the spans worth a second look, scored, with every alternative's features."""
         wt = self.weights
         lexicon = getattr(restorer, "lexicon", None)
-        scale = getattr(getattr(restorer, "settings", None), "source_scale", {}) or {}
+        settings = getattr(restorer, "settings", None)
+        scale = settings.scale if callable(getattr(settings, "scale", None)) else (lambda source: 1.0)
         index = {id(t): i for i, t in enumerate(tokens)}
         bounds = [(index[id(s[0])], index[id(s[-1])] + 1) for s in sents if s]
         by_sent: dict[int, list[SpanPosterior]] = {}
@@ -753,7 +754,7 @@ class NeuralLM:
                     ch, rt, prop = 0.0, log_keep, 0.0
                 else:
                     opt = it.options[a - 1]
-                    ch = math.log(max(1e-9, opt.weight * scale.get(opt.source, 1.0)))
+                    ch = math.log(max(1e-9, opt.weight * scale(opt.source)))
                     rt, prop = log_rate, float(opt.source == "neural")
                 it.feats.append([post, ng, neural[k], ch, rt, prop, float(a != 0)])
         self.last_items = items
@@ -873,7 +874,7 @@ def _shift(offset: int, applied: list[SpanPosterior], a0: int) -> int:
 def _variant_text(span: CandidateSpan, k: int) -> str:
     if k == 0:
         return span.spun
-    return match_case(span.spun, span.options[k - 1].text) + span.possessive
+    return match_style(span.spun, span.options[k - 1].text) + span.possessive
 
 
 def _context_start(base: str, start: int, max_chars: int = 400) -> int:
