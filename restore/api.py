@@ -72,8 +72,8 @@ class Restorer:
 
     Parameters: ``lm`` ("ngram", a model path or a LanguageModel), ``lexicons`` (extra lexicon files, e.g.
     a tortured-phrase list), ``lexicon`` (a ready Lexicon replacing the bundled ones), ``wordnet`` (use the
-    WordNet inverse-thesaurus candidates), ``settings`` (decoder knobs), ``min_confidence`` (edits below
-    it are reported as flags but not applied), ``flag_threshold`` (posterior above which a span is flagged).
+    WordNet inverse-thesaurus candidates), ``settings`` (decoder knobs), ``min_confidence`` (a span is
+    restored only when its posterior of being spun reaches it; below, it is at most flagged), ``flag_threshold`` (posterior above which a span is flagged).
     """
 
     def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
