@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError
+from .cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, atomic_write_bytes
 
 STATE_VERSION = 1
 MODES = ("restore", "detect", "filter")
@@ -528,18 +528,6 @@ def _fsync(fileobj) -> None:
         pass
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 class StreamOutput:
     """JSONL or CSV, plain or compressed, written to ``.NAME.partial`` and renamed at the end.
 
@@ -711,7 +699,7 @@ class ParquetOutput:
             table = pa.table({n: _arrow_column([row.get(n) for row in self.rows]) for n in names})
             sink = io.BytesIO()
             pq.write_table(table, sink)
-            _atomic_write_bytes(self.folder / f"part-{self.segments:06d}.parquet", sink.getvalue())
+            atomic_write_bytes(self.folder / f"part-{self.segments:06d}.parquet", sink.getvalue())
             self.segments += 1
             self.rows = []
         return {"segments": self.segments}
@@ -790,7 +778,7 @@ class FolderOutput(StreamOutput):
                     entry["error"] = "path leaves the output folder"
                 else:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    _atomic_write_bytes(target, text.encode("utf-8"))
+                    atomic_write_bytes(target, text.encode("utf-8"))
             for key in ("spin_score", "edits", "spans", self.error_field):
                 if key in record:
                     entry[key] = record[key]
@@ -1064,7 +1052,7 @@ class _Run:
         state = {"version": STATE_VERSION, "fingerprint": self.fingerprint, "low": self.low,
                  "extra": sorted(self.extra), "stats": dataclasses.asdict(self.stats),
                  "outputs": outputs_state, "finished": finished}
-        _atomic_write_bytes(self.state_path, json.dumps(state).encode("utf-8"))
+        atomic_write_bytes(self.state_path, json.dumps(state).encode("utf-8"))
 
     def _checkpoint(self, finished: bool = False) -> None:
         self._save_state([o.checkpoint() for o in self.outputs], finished)
