@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .tokenize import normalize, tokenize
+from .tokenize import tokenize
 
 
 
@@ -260,7 +260,3 @@ def default_lexicon(extra: Iterable[str | os.PathLike] = (), *, wordnet: bool = 
         lex.load(path)
     return lex
 
-
-def normalize_phrase(phrase: str) -> str:
-    """Normalised text of a phrase (for comparisons in tests and reports)."""
-    return " ".join(normalize(t.text) for t in tokenize(phrase))
