@@ -5,7 +5,8 @@ the decoder never looks further back than ``order - 1`` words. The default is CM
 model that ships inside the ``pocketsphinx`` wheel (BSD licence): about 27 MB, loads in a few
 milliseconds by memory-mapping, and answers a query in well under a microsecond.
 
-Words the model has never seen (names, digits, rare words) all get the same fixed cost, so a path that
+Numbers in digits are scored as they are said ("1990s" as "nineteen nineties", see ``numbers.spoken``),
+with a written-style term. Words the model has never seen (names, rare words) all get the same fixed cost, so a path that
 keeps an unknown name and one that keeps it as well score the same; only the words that differ between
 restorations decide.
 """
@@ -16,9 +17,13 @@ import math
 import re
 from typing import Protocol, runtime_checkable
 
-from .numbers import WORD_VALUES
+from functools import lru_cache
 
-_SPELLED = {str(v): w for w, v in WORD_VALUES.items()}
+from .numbers import spoken
+
+# One to nine, cardinal and ordinal: the numbers news writes out.
+_SMALL = frozenset(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "first",
+                    "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"])
 _NUMBER = re.compile(r"\d[\d,.]*(?:s|st|nd|rd|th)?")
 
 BOS = "<s>"
@@ -56,15 +61,25 @@ class NgramLM:
         self.number_logprob = number_logprob
 
     def logprob(self, word: str, history: tuple[str, ...]) -> float:
+        if history and (history[-1][:1].isdigit() or history[0][:1].isdigit()):
+            history = _spoken_history(history)
         if word[:1].isdigit():
-            spelled = _SPELLED.get(word)
-            if spelled is not None:
-                # The model has no digits. Score "2" as "two", less a style penalty: news spells out small
-                # numbers, so "the 2 countries" is a little less likely than "the two countries" -- enough
-                # to tip a spun document, not a clean one.
-                return self.logprob(spelled, history) - self.digit_penalty
+            said = _spoken(word)
+            if said is not None:
+                # The model was trained on speech and has no digits: score a number as it is said, then
+                # apply written style. News spells out one to nine ("the two countries", "first") and
+                # writes larger numbers, ordinals and decades in digits ("12,000", "70th", "1990s"), so
+                # "the 2 countries" is a little less likely than "the two countries" and "the seventieth
+                # anniversary" a little less likely than "the 70th" -- enough to tip a spun document,
+                # never a clean one.
+                total, hist = 0.0, history
+                for w in said:
+                    total += self.logprob(w, hist)
+                    hist = (hist + (w,))[-(self.order - 1):]
+                small = said[0] in _SMALL
+                return min(0.0, total - self.digit_penalty if small else total + self.digit_penalty)
             if _NUMBER.fullmatch(word):
-                return self.number_logprob  # "12,000", "1990s", "70th": numbers are ordinary, not rare
+                return self.number_logprob  # "2022", "3.5": numbers are ordinary, not rare
         n = len(history)
         if n >= 2:
             value = self._prob([word, history[-1], history[-2]])
@@ -82,6 +97,20 @@ class NgramLM:
 
     def __repr__(self) -> str:
         return f"NgramLM({self.path!r})"
+
+
+@lru_cache(maxsize=4096)
+def _spoken(word: str) -> tuple[str, ...] | None:
+    return spoken(word)
+
+
+def _spoken_history(history: tuple[str, ...]) -> tuple[str, ...]:
+    """A history with numbers replaced by the last words they are said with ("1990s" -> ..., "nineties")."""
+    out: list[str] = []
+    for w in history:
+        said = _spoken(w) if w[:1].isdigit() else None
+        out.extend(said if said else (w,))
+    return tuple(out[-len(history):])
 
 
 def sentence_logprob(lm: LanguageModel, words: list[str]) -> float:

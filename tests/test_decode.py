@@ -47,3 +47,25 @@ def test_probabilities_are_a_distribution(toy_restorer):
 def test_fixed_low_rate_keeps_everything(toy_restorer):
     _, posts = _run(SPUN, toy_restorer.lexicon, rate=1e-9)
     assert not [p for p in posts if p.chosen]
+
+
+def test_numbers_are_said_as_words():
+    from restore.numbers import spoken
+    assert spoken("12,000") == ("twelve", "thousand")
+    assert spoken("70th") == ("seventieth",)
+    assert spoken("21st") == ("twenty", "first")
+    assert spoken("1990s") == ("nineteen", "nineties")
+    assert spoken("2") == ("two",)
+    assert spoken("2022") is None and spoken("3.5") is None and spoken("1,000,000") is None
+
+
+def test_language_model_applies_written_number_style():
+    lm = NgramLM()
+    # small numbers read better spelled out, larger ones, ordinals and decades in digits
+    assert sentence_logprob(lm, "the two countries".split()) > sentence_logprob(lm, "the 2 countries".split())
+    assert (sentence_logprob(lm, "the 70th anniversary".split())
+            > sentence_logprob(lm, "the seventieth anniversary".split()))
+    assert (sentence_logprob(lm, "in the early 1990s the".split())
+            > sentence_logprob(lm, "in the early nineteen nineties the".split()))
+    # a number in the history is read as its words, not as an unknown token
+    assert lm.logprob("soldiers", ("12,000",)) == lm.logprob("soldiers", ("thousand",))
