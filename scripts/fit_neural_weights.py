@@ -71,7 +71,7 @@ def label(item, ex) -> int | None:
     return None
 
 
-def fit(data, free: list[str], l2: float = 0.01):
+def fit(data, free: list[str], l2: float = 0.01, fixed: dict[str, float] | None = None):
     """Weights maximising the gold alternatives' log-likelihood. The decoder's posterior keeps weight 1 and
     the features not in ``free`` weight 0 (a correction on top of the decoder, not a new model: the
     synthetic spinners are not the real ones the decoder's channel was built for); the free weights are
@@ -81,6 +81,8 @@ def fit(data, free: list[str], l2: float = 0.01):
     gold = [g for _, g in data]
     prior = torch.zeros(len(FEATURES), dtype=torch.float64)
     prior[FEATURES.index("posterior")] = 1.0
+    for name, value in (fixed or {}).items():
+        prior[FEATURES.index(name)] = value
     mask = torch.tensor([f in free for f in FEATURES], dtype=torch.float64)
     delta = torch.zeros(len(FEATURES), dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([delta], max_iter=500, line_search_fn="strong_wolfe")
@@ -119,11 +121,19 @@ def main(argv=None) -> int:
     ap.add_argument("--veto", type=float, default=Weights.veto)
     ap.add_argument("--free", default="neural,proposed,change,rate",
                     help=f"weights to fit (of {', '.join(FEATURES)}); the decoder's posterior keeps 1, the rest 0")
+    ap.add_argument("--fixed", action="append", default=[], metavar="NAME=VALUE",
+                    help="hold a weight at a chosen value instead of 0 (e.g. proposed=9, see docs/neural.md)")
+    ap.add_argument("--similar", type=float, default=Weights.similar)
     ap.add_argument("--out", default=str(ROOT / "models" / "weights.json"))
     args = ap.parse_args(argv)
+    fixed = {k: float(v) for k, v in (a.split("=", 1) for a in args.fixed)}
+    unknown = set(fixed) - set(FEATURES)
+    if unknown:
+        ap.error(f"unknown weight(s) {', '.join(sorted(unknown))}; known: {', '.join(FEATURES)}")
     t0 = time.time()
     scorer = load_scorer(args.lm)
-    settings = dict(right_words=args.right_words, top_k=args.top_k, contest=args.contest, veto=args.veto)
+    settings = dict(right_words=args.right_words, top_k=args.top_k, contest=args.contest, veto=args.veto,
+                    similar=args.similar)
     lm = NeuralLM(scorer, weights=Weights(**settings))
     restorer = Restorer(lm=lm)
     exs = dev_examples(args.docs, args.clean)
@@ -142,8 +152,8 @@ def main(argv=None) -> int:
             base_good += max(range(len(old)), key=lambda k: old[k]) == g
         print(f"\r{i + 1}/{len(exs)} documents, {len(data)} spans", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    free = [f for f in args.free.split(",") if f]
-    w, nll = fit(data, free)
+    free = [f for f in args.free.split(",") if f and f not in fixed]
+    w, nll = fit(data, free, fixed=fixed)
     acc = accuracy(data, w)
     print(f"spans {len(data)} (skipped {skipped}); n-gram argmax accuracy {base_good / len(data):.3f}; "
           f"fitted {acc:.3f}; weights {dict(zip(FEATURES, [round(x, 3) for x in w]))}")
@@ -161,7 +171,8 @@ def main(argv=None) -> int:
             "words": words,
             "spans": len(data),
             "objective": f"conditional log-likelihood of the gold alternative per span, L-BFGS; fitted: "
-                         f"{', '.join(free)} (L2 0.01); posterior fixed at 1, the rest at 0",
+                         f"{', '.join(free)} (L2 0.01); posterior fixed at 1"
+                         + "".join(f", {k} held at {v}" for k, v in fixed.items()) + ", the rest at 0",
             "mean_nll": round(nll, 4),
             "dev_accuracy_ngram": round(base_good / len(data), 4),
             "dev_accuracy_fitted": round(acc, 4),

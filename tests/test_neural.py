@@ -136,6 +136,25 @@ def test_masked_lm_proposes_only_related_fillers(masked_dir, lexicon):
     assert set(w.proposed) <= {"city"}   # the only word of the vocabulary related to "town"
 
 
+def test_embedding_similarity_vouches_for_unlisted_fillers(masked_dir, torch):
+    """No lexicon at all: a filler is accepted when the input embeddings put it near the spun word."""
+    from restore.neural import MaskedScorer, _acceptor
+    scorer = MaskedScorer.from_pretrained(masked_dir)
+    emb = scorer.model.get_input_embeddings().weight
+    ids = {w: scorer.tokenizer.convert_tokens_to_ids(w) for w in ("town", "city", "house", "war")}
+    with torch.no_grad():
+        emb[ids["city"]] = emb[ids["town"]] * 2.0           # same direction: cosine 1
+        emb[ids["house"]] = -emb[ids["town"]]               # opposite: cosine -1
+    sim = scorer.similarity
+    sim._cache.clear()
+    assert sim("town", "city") > 0.99 and sim("town", "house") < -0.99
+    accept = _acceptor("town", None, sim, 0.55)
+    assert accept("city") == "city" and accept("house") is None
+    assert accept("town") is None                           # the spun word itself is never a proposal
+    assert _acceptor("town", None, sim, 1.0)("city") is None  # threshold 1.0: the test is off
+    assert _acceptor("Town", None, sim, 0.55)("city") == "City"
+
+
 def test_related():
     lex = Lexicon()
     lex.add("town", "city", 0.7, "curated")
@@ -233,6 +252,7 @@ def test_gemma_270m(torch):
     w = Window("During the Korean War, the troops crossed the river.", 15, 18, 30, ["War", "Struggle"])
     war, struggle = scorer.score([w])[0]
     assert war > struggle + 2.0
+    assert scorer.similarity("physician", "doctor") > scorer.similarity("physician", "river") + 0.2
     r = Restorer(lm="gemma")
     out = r.restore("The Chinese language government within the northeastern town of Shenyang reportedly "
                     "arrested a North Korean IT specialist during the Korean Struggle.")
