@@ -69,3 +69,11 @@ def test_language_model_applies_written_number_style():
             > sentence_logprob(lm, "in the early nineteen nineties the".split()))
     # a number in the history is read as its words, not as an unknown token
     assert lm.logprob("soldiers", ("12,000",)) == lm.logprob("soldiers", ("thousand",))
+
+
+def test_gain_shift_lowers_the_rate_of_clean_text_not_of_spun(toy_restorer):
+    clean_raw, _ = _run(CLEAN, toy_restorer.lexicon, gain_shift=0.0)
+    clean_shifted, _ = _run(CLEAN, toy_restorer.lexicon, gain_shift=1.0)
+    spun_shifted, _ = _run(SPUN, toy_restorer.lexicon, gain_shift=1.0)
+    assert clean_shifted < clean_raw
+    assert spun_shifted > 0.3
