@@ -71,10 +71,18 @@ def test_language_model_applies_written_number_style():
     assert lm.logprob("soldiers", ("12,000",)) == lm.logprob("soldiers", ("thousand",))
 
 
-def test_gain_shift_lowers_the_rate_of_clean_text_not_of_spun(toy_restorer):
-    # the document gate off, so that the estimated rate itself is compared
-    clean_raw, _ = _run(CLEAN, toy_restorer.lexicon, gain_shift=0.0, doc_threshold=-100.0)
-    clean_shifted, _ = _run(CLEAN, toy_restorer.lexicon, gain_shift=1.0, doc_threshold=-100.0)
-    spun_shifted, _ = _run(SPUN, toy_restorer.lexicon, gain_shift=1.0)
-    assert clean_shifted < clean_raw
-    assert spun_shifted > 0.3
+def test_gain_shift_lowers_the_rate_of_clean_text_not_of_spun(toy_restorer, monkeypatch):
+    import restore.decode as decode_module
+    seen = {}
+    real = decode_module.estimate_rates
+
+    def spy(gains, settings):
+        seen["rates"] = real(gains, settings)
+        return seen["rates"]
+    monkeypatch.setattr(decode_module, "estimate_rates", spy)
+
+    def spinner_rate(text, shift):
+        _run(text, toy_restorer.lexicon, gain_shift=shift, doc_threshold=-100.0)  # gate off: the EM rate itself
+        return seen["rates"]["spinner"]
+    assert spinner_rate(CLEAN, 1.0) < spinner_rate(CLEAN, 0.0)
+    assert spinner_rate(SPUN, 1.0) > 0.3
