@@ -6,18 +6,17 @@ model that ships inside the ``pocketsphinx`` wheel (BSD licence): about 27 MB, l
 milliseconds by memory-mapping, and answers a query in well under a microsecond.
 
 Numbers in digits are scored as they are said ("1990s" as "nineteen nineties", see ``numbers.spoken``),
-with a written-style term. Words the model has never seen (names, rare words) all get the same fixed cost, so a path that
-keeps an unknown name and one that keeps it as well score the same; only the words that differ between
-restorations decide.
+with a written-style term. Words the model has never seen (names, rare words) all get the same fixed
+cost, so a path that keeps an unknown name and one that keeps it as well score the same; only the words
+that differ between restorations decide.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import Protocol, runtime_checkable
-
 from functools import lru_cache
+from typing import Protocol, runtime_checkable
 
 from .numbers import spoken
 
