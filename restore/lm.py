@@ -18,11 +18,8 @@ import re
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
-from .numbers import spoken
+from .numbers import SMALL_WORDS, spoken
 
-# One to nine, cardinal and ordinal: the numbers news writes out.
-_SMALL = frozenset(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "first",
-                    "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"])
 _NUMBER = re.compile(r"\d[\d,.]*(?:s|st|nd|rd|th)?")
 
 BOS = "<s>"
@@ -75,7 +72,7 @@ class NgramLM:
                 for w in said:
                     total += self.logprob(w, hist)
                     hist = (hist + (w,))[-(self.order - 1):]
-                small = said[0] in _SMALL
+                small = said[0] in SMALL_WORDS
                 return min(0.0, total - self.digit_penalty if small else total + self.digit_penalty)
             if _NUMBER.fullmatch(word):
                 return self.number_logprob  # "2022", "3.5": numbers are ordinary, not rare

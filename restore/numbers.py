@@ -27,6 +27,8 @@ _ORDINAL_UNITS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixt
                   "seventeenth", "eighteenth", "nineteenth"]
 _ORDINAL_TENS = ["", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth",
                  "ninetieth"]
+# One to nine, cardinal and ordinal: the numbers news writes out in words.
+SMALL_WORDS = frozenset(_UNITS[:10] + _ORDINAL_UNITS[:10])
 _DECADES = ["", "", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"]
 
 _SPELLED_GROUPS = re.compile(r"^([a-z]+(?:-[a-z]+)?)((?:,\d{3})+)(?:\.\d+)?$")
