@@ -90,11 +90,16 @@ class Restorer:
 
     def candidates(self, text: str) -> list[CandidateSpan]:
         """Every lexicon hit in ``text`` with the originals the decoder will consider."""
-        return find_candidates(text, tokenize(text), self.lexicon, source_scale=self.settings.scale)
+        return self._find(text, tokenize(text))
+
+    def _find(self, text: str, tokens) -> list[CandidateSpan]:
+        s = self.settings
+        return find_candidates(text, tokens, self.lexicon, max_options=s.max_candidates, source_scale=s.scale,
+                               min_ratio=s.min_ratio)
 
     def _posteriors(self, text: str) -> tuple[float, list[SpanPosterior]]:
         tokens = tokenize(text)
-        spans = find_candidates(text, tokens, self.lexicon, source_scale=self.settings.scale)
+        spans = self._find(text, tokens)
         sents = sentences(text, tokens)
         rate, posts = decode(tokens, sents, spans, self.lm, self.settings)
         rescore = getattr(self.lm, "rescore", None)  # neural models (restore.neural) take a second look

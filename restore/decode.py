@@ -42,6 +42,8 @@ class Settings:
     beam: int = 8                  # LM states kept per lattice position
     max_sentence: int = 150        # longer runs of words without a sentence break are decoded in pieces
     options: int = 4               # originals per span kept for the lattice, by local score
+    max_candidates: int = 8        # originals per span taken from the lexicon, by scaled channel weight
+    min_ratio: float = 0.02        # ... none below this share of the span's best scaled weight
     # "viterbi": restore what the best path restores; "posterior": restore a span when its local
     # posterior of being spun (summed over all its originals) passes one half, with its best original.
     decision: str = "viterbi"

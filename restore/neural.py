@@ -754,8 +754,13 @@ class NeuralLM:
             worth = [post for post in sent_posts if self._worth(post)]
             if worth and wt.unlisted:
                 sent_posts = sent_posts + self._unlisted(text, tokens, s0, s1, sent_posts, base, applied, where)
+            taken = [(p.span.first, p.span.last) for p in applied]
             for post in sent_posts:
                 if not (self._worth(post) or post.span.options == ()):
+                    continue
+                if post.chosen == 0 and any(a < post.span.last and post.span.first < b for a, b in taken):
+                    # Inside (or across) a phrase the decoder restored: its words are gone from the
+                    # decoded sentence, so no window for it can be cut ("number" in "a number of").
                     continue
                 span = post.span
                 start, end = where[id(post)]

@@ -228,6 +228,24 @@ def test_decoded_sentence_offsets(lexicon):
     assert sentences(text, tokens)
 
 
+def test_no_window_inside_a_restored_phrase(tmp_path):
+    """A candidate inside a phrase the decoder restored has no place in the decoded sentence: the rescorer
+    must leave it alone rather than splice a filler into the restored words."""
+    path = tmp_path / "lex.tsv"
+    path.write_text("a number of\tseveral\t0.7\tcurated\nnumber\tcount\t0.7\tcurated\n", encoding="utf-8")
+    lex = Lexicon().load(path)
+    text = "A number of towns were quiet."
+    weights = Weights(contest=0.0, veto=1.0, propose=0, unlisted=False)
+    lm = NeuralLM(FakeScorer("count"), weights=weights)
+    r = Restorer(lexicon=lex)
+    tokens = tokenize(text)
+    _, posts = r._posteriors(text)
+    forced = [type(p)(p.span, (0.4, 0.6), 1 if p.span.spun == "A number of" else 0) for p in posts]
+    assert {p.span.spun for p in forced} == {"A number of", "number"}
+    items = lm.features(text, tokens, sentences(text, tokens), forced, 0.3, r)
+    assert [it.post.span.spun for it in items] == ["A number of"]
+
+
 def test_weights_file_is_valid():
     w = load_weights("gemma")
     assert len(w.vector()) == len(FEATURES)
