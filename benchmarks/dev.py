@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import dataclasses
+import re
 import sys
 import time
 
@@ -41,8 +43,32 @@ def dev_documents(n_pool: int, n_clean: int) -> tuple[list[dict], list]:
     return dev_pool, dev_clean
 
 
-def evaluate(restorer, spinners, rates, n_pool: int, n_clean: int, seed: int = 4321) -> dict:
+def chunks(text: str, n_words: int) -> list[str]:
+    """``text`` cut at sentence ends into pieces of at least ``n_words`` words (the last may be shorter)."""
+    out, piece, count = [], [], 0
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        piece.append(sentence)
+        count += len(sentence.split())
+        if count >= n_words:
+            out.append(" ".join(piece))
+            piece, count = [], 0
+    if piece:
+        out.append(" ".join(piece))
+    return [c for c in out if c.strip()]
+
+
+def short_documents(pool: list[dict], clean: list, n_words: int) -> tuple[list[dict], list]:
+    """The same documents cut into short ones (a paragraph, a snippet a scraper passes on its own)."""
+    short_pool = [dict(d, id=f"{d['id']}#{k}", text=c) for d in pool for k, c in enumerate(chunks(d["text"], n_words))]
+    short_clean = [dataclasses.replace(ex, id=f"{ex.id}#{k}", spun=c) for ex in clean
+                   for k, c in enumerate(chunks(ex.spun, n_words))]
+    return short_pool, short_clean
+
+
+def evaluate(restorer, spinners, rates, n_pool: int, n_clean: int, seed: int = 4321, chunk: int = 0) -> dict:
     pool, clean = dev_documents(n_pool, n_clean)
+    if chunk:
+        pool, clean = short_documents(pool, clean, chunk)
     out: dict = {}
     for name in spinners:
         spinner = datasets.make_spinner(name)
@@ -100,6 +126,8 @@ def main(argv=None) -> None:
                     help="override a neural rescoring weight or setting (restore.neural.Weights)")
     ap.add_argument("--min-confidence", type=float, default=0.5, help="Restorer(min_confidence=...)")
     ap.add_argument("--clean", type=int, default=10, help="clean documents per source")
+    ap.add_argument("--chunk", type=int, default=0, metavar="WORDS",
+                    help="cut every document into short ones of about this many words first")
     args = ap.parse_args(argv)
     import restore
     knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
@@ -111,7 +139,7 @@ def main(argv=None) -> None:
         knobs.update(over)
     t0 = time.perf_counter()
     results = evaluate(restorer, args.spinners.split(","), [float(r) for r in args.rates.split(",")],
-                       args.pool, args.clean)
+                       args.pool, args.clean, chunk=args.chunk)
     print(f"lm {args.lm}, knobs {knobs or 'default'} ({time.perf_counter() - t0:.0f} s)")
     print(report(results))
 

@@ -33,6 +33,7 @@ from .tokenize import Token
 class Settings:
     """Decoder knobs (the defaults are what the benchmarks report)."""
 
+    lm_weight: float = 1.0
     length_bonus: float = 0.0      # nats per extra output word; offsets the LM's taste for short originals
     prior_a: float = 1.5           # Beta(a, b) prior on the spin rate: mean a / (a + b), i.e. expects clean text
     prior_b: float = 15.0
@@ -51,17 +52,18 @@ class Settings:
     # "try" beats "attempt" in any context, which says nothing about whether a spinner was at work.
     unigram_discount: float = 0.8
     rate: float | None = None      # fix the spin rate instead of estimating it
-    # Evidence (nats) a document must show before it is treated as spun at all: a constant plus a share
-    # per candidate span, because clean text collects a little evidence from every span where the LM
-    # simply prefers a commoner synonym. Below it the spin rate is scaled towards zero.
+    # Evidence a document must show before it is treated as spun at all (a log-likelihood ratio, in
+    # nats, plus a share per candidate span); below it the spin rate is scaled towards zero.
     doc_threshold: float = 5.0
-    doc_threshold_per_span: float = 0.1
-    # Nats taken off every span's evidence before the spin rate is estimated. Clean prose collects a
-    # little positive evidence at most candidate spans (the LM usually likes the commoner original a bit
-    # better), which inflated the rate of lightly spun documents and opened the gate on some clean ones.
-    # On the development documents (benchmarks/dev.py) 0.3 cut clean-text false changes from 3.6 to 0.7
-    # per 1,000 words and those on spun text from 22.6 to 19.2, for 1.7 points of restored spans.
-    gain_shift: float = 0.3
+    doc_threshold_per_span: float = 0.0
+    # Span evidence as a log-likelihood ratio, per rate group: a * gain + b, where gain is how much better
+    # the span reads restored (restore.decode.Evidence). The language model is over-confident (a < 1)
+    # and clean prose collects positive evidence at many spans because the model prefers the commoner
+    # word (b < 0 for the spinner lexicon; the thesaurus group's b offsets its low trust). Fitted by
+    # scripts/fit_evidence_calibration.py on synthetic spins and clean documents that neither the
+    # benchmark nor benchmarks/dev.py scores; docs/decoder.md has the fit and what it changed.
+    calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.423, 1.103)})
+    gain_shift: float = 0.0        # nats taken off every calibrated span evidence (a manual offset)
     present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
     # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
@@ -76,10 +78,10 @@ class Settings:
     # Sources that stand for a different kind of spinner get a spin rate of their own: a document spun
     # with a thesaurus at random senses shows it in the thesaurus candidates, one spun by a content-farm
     # dictionary in the curated ones. Unlisted bundled sources form the group "spinner", user lists "user".
-    # Off by default: on the dev set it let thesaurus candidates through on clean prose (false changes
-    # 1.4 -> 25.6 per 1,000) without restoring more synthetic spans.
+    # (With raw, uncalibrated evidence this let thesaurus candidates through on clean prose; the
+    # calibration above is fitted per group and assumes these groups.)
     source_groups: dict = field(default_factory=lambda: {"wordnet": "thesaurus"})
-    per_group_rates: bool = False
+    per_group_rates: bool = True
 
     def scale(self, source: str) -> float:
         """Trust in a lexicon source (multiplies its weights)."""
@@ -110,6 +112,55 @@ class SpanPosterior:
 def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
            lm: LanguageModel, settings: Settings = Settings()) -> tuple[float, list[SpanPosterior]]:
     """Spin rate and per-span decisions for a whole document."""
+    bounds, norms, by_sentence = _layout(tokens, sentences, spans, settings)
+    lm = _Memo(lm)
+    evidence, by_sentence = _local_gains(norms, bounds, by_sentence, lm, settings)
+    rates = estimate_rates(calibrated(evidence, settings), settings)
+    if settings.lm_weight != 1.0:
+        lm = _Memo(lm._lm, settings.lm_weight)
+    out: list[SpanPosterior] = []
+    for (s0, s1), sent_spans in zip(bounds, by_sentence):
+        if sent_spans:
+            out.extend(_decode_sentence(norms, s0, s1, sent_spans, lm, rates, settings))
+    if settings.decision == "posterior":
+        out = _posterior_choices(out)
+    spun_rates = [r for g, r in rates.items() if g != "user"]
+    return max(spun_rates, default=settings.min_rate), out
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much better a span reads restored by one source group's originals, before any spin rate.
+
+    ``gain`` is ln(sum over the group's originals of LM x channel) - ln(LM of the spun words), in the
+    unrestored context; ``originals`` are that group's originals for the span.
+    """
+
+    span: CandidateSpan
+    group: str
+    gain: float
+    originals: tuple[str, ...]
+
+
+def span_evidence(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
+                  lm: LanguageModel, settings: Settings = Settings()) -> list[Evidence]:
+    """The raw evidence of every candidate span and group (what ``Settings.calibration`` is fitted on)."""
+    bounds, norms, by_sentence = _layout(tokens, sentences, spans, settings)
+    return _local_gains(norms, bounds, by_sentence, _Memo(lm), settings)[0]
+
+
+def calibrated(evidence: list[Evidence], settings: Settings) -> dict[str, list[float]]:
+    """Per group, each span's evidence as a log-likelihood ratio: a * gain + b (``Settings.calibration``),
+    less ``Settings.gain_shift``."""
+    gains: dict[str, list[float]] = {}
+    for e in evidence:
+        a, b = settings.calibration.get(e.group, (1.0, 0.0))
+        gains.setdefault(e.group, []).append(a * e.gain + b - settings.gain_shift)
+    return gains
+
+
+def _layout(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan], settings: Settings):
+    """Decoding pieces (token ranges), normalised words, and the candidate spans of each piece."""
     index = {id(t): i for i, t in enumerate(tokens)} if spans else {}
     bounds = []
     for sent in sentences:
@@ -120,7 +171,6 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
             for a in range(first, last, settings.max_sentence):
                 bounds.append((a, min(last, a + settings.max_sentence)))
     norms = [t.norm for t in tokens]
-    lm = _Memo(lm)
     by_sentence: list[list[CandidateSpan]] = [[] for _ in bounds]
     k = 0
     for span in sorted(spans, key=lambda s: s.first):
@@ -130,16 +180,7 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
             by_sentence[k].append(span)  # spans that cross a sentence break are dropped
     if settings.present_penalty < 1.0:
         by_sentence = _penalise_present(norms, by_sentence, settings.present_penalty)
-    gains, by_sentence = _local_gains(norms, bounds, by_sentence, lm, settings)
-    rates = estimate_rates(gains, settings)
-    out: list[SpanPosterior] = []
-    for (s0, s1), sent_spans in zip(bounds, by_sentence):
-        if sent_spans:
-            out.extend(_decode_sentence(norms, s0, s1, sent_spans, lm, rates, settings))
-    if settings.decision == "posterior":
-        out = _posterior_choices(out)
-    spun_rates = [r for g, r in rates.items() if g != "user"]
-    return max(spun_rates, default=settings.min_rate), out
+    return bounds, norms, by_sentence
 
 
 def _posterior_choices(posts: list[SpanPosterior]) -> list[SpanPosterior]:
@@ -185,14 +226,12 @@ def _penalise_present(norms: list[str], by_sentence: list[list[CandidateSpan]],
 
 
 def _local_gains(norms: list[str], bounds: list[tuple[int, int]], by_sentence: list[list[CandidateSpan]],
-                 lm: LanguageModel, settings: Settings) -> tuple[dict[str, list[float]], list[list[CandidateSpan]]]:
+                 lm: LanguageModel, settings: Settings) -> tuple[list[Evidence], list[list[CandidateSpan]]]:
     """Evidence of each span in the unrestored context, per source group, and the pruned spans.
 
-    The gain of a span for a group is ln(sum over that group's originals of LM x channel) - ln(LM of the
-    spun words), less ``settings.gain_shift``: how much better the sentence reads restored, before the
-    spin rate is known. Only the best few originals by that local score go on to the lattice.
+    Only the best few originals of a span by local score go on to the lattice.
     """
-    gains: dict[str, list[float]] = {}
+    evidence: list[Evidence] = []
     pruned: list[list[CandidateSpan]] = []
     for (s0, s1), sent_spans in zip(bounds, by_sentence):
         words = norms[s0:s1]
@@ -200,17 +239,18 @@ def _local_gains(norms: list[str], bounds: list[tuple[int, int]], by_sentence: l
         for span in sent_spans:
             a, b = span.first - s0, span.last - s0
             scores = _local_scores(lm, words[:a], words[b:], span, settings, None)
-            by_group: dict[str, list[float]] = {}
+            by_group: dict[str, list[tuple[float, str]]] = {}
             for opt, score in zip(span.options, scores[1:]):
-                by_group.setdefault(settings.group(opt.source), []).append(score)
+                by_group.setdefault(settings.group(opt.source), []).append((score, opt.text))
             for group, values in by_group.items():
-                gains.setdefault(group, []).append(_logsumexp(values) - scores[0] - settings.gain_shift)
+                gain = _logsumexp([v for v, _ in values]) - scores[0]
+                evidence.append(Evidence(span, group, gain, tuple(t for _, t in values)))
             if len(span.options) > settings.options:
                 order = sorted(range(len(span.options)), key=lambda k: -scores[k + 1])[: settings.options]
                 span = replace(span, options=tuple(span.options[k] for k in sorted(order)))
             kept.append(span)
         pruned.append(kept)
-    return gains, pruned
+    return evidence, pruned
 
 
 def estimate_rates(gains: dict[str, list[float]], settings: Settings) -> dict[str, float]:
@@ -257,9 +297,11 @@ def document_evidence(gains: list[float], rate: float) -> float:
 class _Memo:
     """Per-document cache of LM queries: the lattice asks the same (word, history) many times."""
 
-    def __init__(self, lm: LanguageModel) -> None:
+    def __init__(self, lm: LanguageModel, weight: float = 1.0) -> None:
         self.order = lm.order
+        self._lm = lm
         self._logprob = lm.logprob
+        self._weight = weight
         self._cache: dict = {}
 
     def logprob(self, word: str, history: tuple[str, ...]) -> float:
@@ -268,7 +310,7 @@ class _Memo:
         if value is None:
             if len(self._cache) > 200_000:  # bounded: a book-length document must not grow it forever
                 self._cache.clear()
-            value = self._cache[key] = self._logprob(word, history)
+            value = self._cache[key] = self._weight * self._logprob(word, history)
         return value
 
 

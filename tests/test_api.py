@@ -8,9 +8,19 @@ from restore.edits import apply_edits
 SPUN = "Nuclear guns used to be a risk to the 2 international locations within the town."
 
 
+# Two sentences: one sentence and a twelve-pair toy lexicon barely tell a spun document from a clean one.
+SPUN2 = SPUN + " The Korean Struggle used to be a risk to members of the family in the 2 international locations."
+
+
 def test_restore_returns_edits_confidence_and_alternatives(toy_restorer):
+    res = toy_restorer.restore(SPUN2)
+    assert {(e.spun, e.original) for e in res.edits} >= {
+        ("guns", "weapons"), ("used to be", "was"), ("2", "two"), ("international locations", "countries"),
+        ("town", "city"), ("Struggle", "War"), ("members of the family", "relations")}
+    assert res.text.startswith("Nuclear weapons was a risk to the two countries")
+    assert res.text.endswith("The Korean War was a risk to relations in the two countries.")
     res = toy_restorer.restore(SPUN)
-    assert res.text == "Nuclear weapons was a risk to the two countries in the city."
+    assert {(e.spun, e.original) for e in res.edits} >= {("guns", "weapons"), ("international locations", "countries")}
     assert res.source == SPUN
     for e in res.edits:
         assert SPUN[e.start:e.end] == e.spun and 0.5 <= e.confidence <= 1

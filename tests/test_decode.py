@@ -71,7 +71,7 @@ def test_language_model_applies_written_number_style():
     assert lm.logprob("soldiers", ("12,000",)) == lm.logprob("soldiers", ("thousand",))
 
 
-def test_gain_shift_lowers_the_rate_of_clean_text_not_of_spun(toy_restorer, monkeypatch):
+def test_spin_rate_separates_clean_from_spun_text(toy_restorer, monkeypatch):
     import restore.decode as decode_module
     seen = {}
     real = decode_module.estimate_rates
@@ -81,8 +81,21 @@ def test_gain_shift_lowers_the_rate_of_clean_text_not_of_spun(toy_restorer, monk
         return seen["rates"]
     monkeypatch.setattr(decode_module, "estimate_rates", spy)
 
-    def spinner_rate(text, shift):
-        _run(text, toy_restorer.lexicon, gain_shift=shift, doc_threshold=-100.0)  # gate off: the EM rate itself
+    def spinner_rate(text, **kw):
+        _run(text, toy_restorer.lexicon, **kw)
         return seen["rates"]["spinner"]
-    assert spinner_rate(CLEAN, 1.0) < spinner_rate(CLEAN, 0.0)
-    assert spinner_rate(SPUN, 1.0) > 0.3
+    # the EM rate itself (gate off), then through the document gate
+    assert spinner_rate(CLEAN, doc_threshold=-100.0) < 0.1 < 0.25 < spinner_rate(SPUN, doc_threshold=-100.0)
+    assert spinner_rate(CLEAN) < 0.01 and spinner_rate(SPUN) > 0.25
+
+
+def test_calibration_maps_evidence_per_group():
+    from restore.decode import Evidence, calibrated
+    from restore import Lexicon
+    lex = Lexicon()
+    lex.add("town", "city", 0.7, "curated")
+    span = find_candidates("the town", tokenize("the town"), lex)[0]
+    ev = [Evidence(span, "spinner", 2.0, ("city",)), Evidence(span, "thesaurus", 2.0, ("city",)),
+          Evidence(span, "user", 2.0, ("city",))]
+    out = calibrated(ev, Settings(calibration={"spinner": (0.5, -1.0), "thesaurus": (0.25, 1.0)}, gain_shift=0.1))
+    assert out == {"spinner": [-0.1], "thesaurus": [1.4], "user": [1.9]}  # an unlisted group is left raw
