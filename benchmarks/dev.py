@@ -95,7 +95,8 @@ def evaluate(restorer, spinners, rates, n_pool: int, n_clean: int, seed: int = 4
 
 
 def report(results: dict) -> str:
-    lines = ["| data | restored in-dict | restored out-of-dict | wrong | false changes /1,000 |", "|---|---|---|---|---|"]
+    lines = ["| data | restored in-dict | restored out-of-dict | wrong | false changes /1,000 | net |",
+             "|---|---|---|---|---|---|"]
     tot = collections.Counter()
     for name, c in results.items():
         if name == "clean":
@@ -104,15 +105,18 @@ def report(results: dict) -> str:
         lines.append(_row(name, c))
     lines.append(_row("**all spun**", tot))
     c = results["clean"]
-    lines.append(f"| clean | | | | {1000 * c['false'] / max(1, c['outside']):.2f} |")
+    lines.append(f"| clean | | | | {1000 * c['false'] / max(1, c['outside']):.2f} | {-c['false']} |")
     return "\n".join(lines)
 
 
 def _row(name, c) -> str:
     n_in, n_out = c["in_n"], c["out_n"]
     wrong = c["in_wrong"] + c["out_wrong"]
+    # net: spans restored less words changed outside every span (a wrong span is a spun phrase still wrong)
+    net = c["in_restored"] + c["out_restored"] - c["false"]
     return (f"| {name} | {c['in_restored'] / max(1, n_in):.1%} of {n_in} | {c['out_restored'] / max(1, n_out):.1%} "
-            f"of {n_out} | {wrong / max(1, n_in + n_out):.1%} | {1000 * c['false'] / max(1, c['outside']):.2f} |")
+            f"of {n_out} | {wrong / max(1, n_in + n_out):.1%} | {1000 * c['false'] / max(1, c['outside']):.2f} | "
+            f"{net} |")
 
 
 def main(argv=None) -> None:

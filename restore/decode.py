@@ -54,7 +54,7 @@ class Settings:
     rate: float | None = None      # fix the spin rate instead of estimating it
     # Evidence a document must show before it is treated as spun at all (a log-likelihood ratio, in
     # nats, plus a share per candidate span); below it the spin rate is scaled towards zero.
-    doc_threshold: float = 5.0
+    doc_threshold: float = 7.0
     doc_threshold_per_span: float = 0.0
     # Span evidence as a log-likelihood ratio, per rate group: a * gain + b, where gain is how much better
     # the span reads restored (restore.decode.Evidence). The language model is over-confident (a < 1)
@@ -62,12 +62,12 @@ class Settings:
     # word (b < 0 for the spinner lexicon; the thesaurus group's b offsets its low trust). Fitted by
     # scripts/fit_evidence_calibration.py on synthetic spins and clean documents that neither the
     # benchmark nor benchmarks/dev.py scores; docs/decoder.md has the fit and what it changed.
-    calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.423, 1.103)})
+    calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.425, 0.851)})
     gain_shift: float = 0.0        # nats taken off every calibrated span evidence (a manual offset)
     present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
     # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
-    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.03, "curated": 2.0, "observed": 2.0,
+    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.06, "curated": 2.0, "observed": 2.0,
                                                         "numbers": 2.0})
     # Sources not listed above are the user's own lexicons (a tortured-phrase list, say): a user who
     # brings a list vouches for it, and a listed multiword phrase rarely occurs in clean text.

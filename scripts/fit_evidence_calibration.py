@@ -17,11 +17,13 @@ python-docs.
 
     pip install -e '.[bench]' && python -m benchmarks.corpus --install
     python scripts/fit_evidence_calibration.py          # prints the fitted values for restore/decode.py
+    python scripts/fit_evidence_calibration.py unigram_discount=0.6    # ... under other decoder settings
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import collections
 import math
 import sys
@@ -110,9 +112,11 @@ def fit(items: list[tuple[str, float, int]], steps: int = 100) -> tuple[float, f
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.parse_args(argv)
+    ap.add_argument("knobs", nargs="*", help="other decoder settings to fit under, as name=value")
+    args = ap.parse_args(argv)
+    knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
     t0 = time.perf_counter()
-    restorer = restore.Restorer(per_group_rates=True)   # one group per source kind
+    restorer = restore.Restorer(**{"per_group_rates": True, **knobs})   # one group per source kind
     pool, clean = documents()
     rows = []
     for ex in clean:

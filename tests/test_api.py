@@ -31,7 +31,9 @@ def test_restore_returns_edits_confidence_and_alternatives(toy_restorer):
 
 
 def test_possessive_and_case_are_carried_over(toy_restorer):
-    res = toy_restorer.restore("Metal’s price fell. The Korean Struggle ended in 1953.")
+    # the spin rate is fixed: two spans are too few for the document gate, and this is about the edits
+    r = restore.Restorer(lexicon=toy_restorer.lexicon, rate=0.3)
+    res = r.restore("Metal’s price fell. The Korean Struggle ended in 1953.")
     assert res.text == "Steel’s price fell. The Korean War ended in 1953."
 
 
