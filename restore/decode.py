@@ -33,7 +33,7 @@ from .tokenize import Token
 class Settings:
     """Decoder knobs (the defaults are what the benchmarks report)."""
 
-    lm_weight: float = 1.0
+    lm_weight: float = 1.0         # scale of the LM's log-probabilities in decoding (not in the rate's evidence)
     length_bonus: float = 0.0      # nats per extra output word; offsets the LM's taste for short originals
     prior_a: float = 1.5           # Beta(a, b) prior on the spin rate: mean a / (a + b), i.e. expects clean text
     prior_b: float = 15.0
@@ -61,7 +61,8 @@ class Settings:
     # and clean prose collects positive evidence at many spans because the model prefers the commoner
     # word (b < 0 for the spinner lexicon; the thesaurus group's b offsets its low trust). Fitted by
     # scripts/fit_evidence_calibration.py on synthetic spins and clean documents that neither the
-    # benchmark nor benchmarks/dev.py scores; docs/decoder.md has the fit and what it changed.
+    # benchmark nor benchmarks/dev.py scores, for the bundled n-gram model (refit for another: the script
+    # takes --lm); docs/decoder.md has the fit and what it changed.
     calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.425, 0.851)})
     gain_shift: float = 0.0        # nats taken off every calibrated span evidence (a manual offset)
     present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun

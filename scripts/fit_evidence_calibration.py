@@ -113,10 +113,11 @@ def fit(items: list[tuple[str, float, int]], steps: int = 100) -> tuple[float, f
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("knobs", nargs="*", help="other decoder settings to fit under, as name=value")
+    ap.add_argument("--lm", default="ngram", help="the n-gram model file the decoder will use (default: bundled)")
     args = ap.parse_args(argv)
     knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
     t0 = time.perf_counter()
-    restorer = restore.Restorer(**{"per_group_rates": True, **knobs})   # one group per source kind
+    restorer = restore.Restorer(lm=args.lm, **{"per_group_rates": True, **knobs})   # one group per source kind
     pool, clean = documents()
     rows = []
     for ex in clean:
