@@ -30,7 +30,9 @@ CLEAN_START = 100    # the benchmark's clean_per_source
 SOURCES = ("austen", "debian-handbook", "python-docs")
 
 
-def dev_documents(n_pool: int, n_clean: int) -> tuple[list[dict], list]:
+def dev_documents(n_pool: int, n_clean: int, pool_start: int = POOL_START,
+                  clean_start: int = CLEAN_START) -> tuple[list[dict], list]:
+    """``n_pool`` spin-pool and ``n_clean`` clean documents per source of SOURCES, from the given positions."""
     clean, pool = datasets.corpus_split(None, None)
     by_source_pool = collections.defaultdict(list)
     for d in pool:
@@ -38,8 +40,8 @@ def dev_documents(n_pool: int, n_clean: int) -> tuple[list[dict], list]:
     by_source_clean = collections.defaultdict(list)
     for ex in clean:
         by_source_clean[ex.spinner].append(ex)
-    dev_pool = [d for s in SOURCES for d in by_source_pool[s][POOL_START:POOL_START + n_pool]]
-    dev_clean = [ex for s in SOURCES for ex in by_source_clean[s][CLEAN_START:CLEAN_START + n_clean]]
+    dev_pool = [d for s in SOURCES for d in by_source_pool[s][pool_start:pool_start + n_pool]]
+    dev_clean = [ex for s in SOURCES for ex in by_source_clean[s][clean_start:clean_start + n_clean]]
     return dev_pool, dev_clean
 
 

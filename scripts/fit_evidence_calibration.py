@@ -35,10 +35,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import restore  # noqa: E402
 from benchmarks import datasets  # noqa: E402
+from benchmarks.dev import dev_documents  # noqa: E402
 from restore.decode import span_evidence  # noqa: E402
 from restore.tokenize import sentences, tokenize  # noqa: E402
 
-SOURCES = ("austen", "debian-handbook", "python-docs")
 FIT_POOL = range(32, 42)
 FIT_CLEAN = range(110, 124)
 SPINNERS = ("dictionary", "wordnet", "phrase", "observed", "nlpaug")
@@ -47,15 +47,7 @@ SEED = 9001
 
 
 def documents():
-    clean, pool = datasets.corpus_split(None, None)
-    by_pool, by_clean = collections.defaultdict(list), collections.defaultdict(list)
-    for d in pool:
-        by_pool[d["source"]].append(d)
-    for ex in clean:
-        by_clean[ex.spinner].append(ex)
-    fit_pool = [by_pool[s][i] for s in SOURCES for i in FIT_POOL if i < len(by_pool[s])]
-    fit_clean = [by_clean[s][i] for s in SOURCES for i in FIT_CLEAN if i < len(by_clean[s])]
-    return fit_pool, fit_clean
+    return dev_documents(len(FIT_POOL), len(FIT_CLEAN), pool_start=FIT_POOL.start, clean_start=FIT_CLEAN.start)
 
 
 def rows_for(restorer, doc_id: str, ex) -> list[tuple[str, str, float, int]]:
