@@ -139,7 +139,6 @@ def main(argv=None) -> None:
     knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
     restorer = restore.Restorer(lm=args.lm, **knobs, min_confidence=args.min_confidence)
     if args.neural:
-        import dataclasses
         over = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.neural)}
         restorer.lm.weights = dataclasses.replace(restorer.lm.weights, **over)
         knobs.update(over)
