@@ -138,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="restore", description="Find the words a synonym spinner changed "
                                      "and put the original wording back.",
                                      epilog="exit codes: 0 ok, 1 bad input, 2 bad usage")
+    from . import __version__
+    parser.add_argument("--version", action="version", version=f"restore {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("input", help="UTF-8 text file, or - for standard input")

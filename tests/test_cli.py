@@ -96,6 +96,13 @@ def test_usage_error_exit_code():
     assert proc.returncode == 2 and "usage" in proc.stderr
 
 
+def test_version(capsys):
+    import restore
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out.strip() == f"restore {restore.__version__}"
+
+
 def test_stdin_and_utf8_bom(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "restore", "text", "-", "--no-wordnet"],
                           input="\ufeffThe Korean Struggle ended.".encode("utf-8"), capture_output=True)
