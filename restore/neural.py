@@ -198,14 +198,27 @@ class WordSimilarity:
             ids = self.tokenizer(" " + word, add_special_tokens=False)["input_ids"]
             with self.torch.inference_mode():
                 v = self.weight[ids].float().mean(0)
-                v = v / (v.norm() + 1e-9)
+                # a numpy vector: the dot product of two cached words is then microseconds, not a torch call
+                v = (v / (v.norm() + 1e-9)).numpy()
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[word] = v
         return v
 
+    def prime(self, words: Sequence[str]) -> None:
+        """Cache the vectors of many words with one tokenizer call (a model's fillers come in lists)."""
+        new = list(dict.fromkeys(w.lower() for w in words if w.lower() not in self._cache))
+        if not new:
+            return
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        with self.torch.inference_mode():
+            for word, ids in zip(new, self.tokenizer([" " + w for w in new], add_special_tokens=False)["input_ids"]):
+                v = self.weight[ids].float().mean(0)
+                self._cache[word] = (v / (v.norm() + 1e-9)).numpy()
+
     def __call__(self, a: str, b: str) -> float:
-        return float((self.vector(a.lower()) * self.vector(b.lower())).sum())
+        return float(self.vector(a.lower()) @ self.vector(b.lower()))
 
 
 class CausalScorer:
@@ -407,6 +420,8 @@ class CausalScorer:
     def _propose(self, w: Window, logp, cols, fill: dict[int, str]) -> bool:
         top = cols[self.torch.topk(logp, min(logp.numel(), 50 * w.propose)).indices].tolist()
         before = len(w.proposed)
+        if w.accept is not None:
+            self.similarity.prime([fill[t] for t in top if t in fill])
         for tid in top:
             word = fill.get(tid)
             text = None if word is None else (w.accept(word) if w.accept else word)
@@ -716,6 +731,7 @@ class NeuralLM:
         self.weights = weights or load_weights(scorer.name)
         self.propose_unlisted = propose_unlisted
         self.last_items: list[_Item] = []   # the last document's rescored spans (for weight fitting)
+        self._related: dict = {}             # (spun, filler) -> related? (see _acceptor)
 
     def logprob(self, word: str, history: tuple[str, ...]) -> float:
         return self.ngram.logprob(word, history)
@@ -773,7 +789,7 @@ class NeuralLM:
                 if wt.propose and len(span.words) <= 3:
                     win.propose = wt.propose
                     win.accept = _acceptor(span.spun, lexicon, getattr(self.scorer, "similarity", None),
-                                           wt.similar)
+                                           wt.similar, self._related)
                 items.append(_Item(post, list(alts), win, list(span.options)))
         if not items:
             self.last_items = []
@@ -926,15 +942,27 @@ def _context_start(base: str, start: int, max_chars: int = 400) -> int:
     return cut + 1 if 0 <= cut < start else 0
 
 
-def _acceptor(spun: str, lexicon, similarity=None, threshold: float = 1.0):
+def _acceptor(spun: str, lexicon, similarity=None, threshold: float = 1.0, memo: dict | None = None):
+    """A filter for the model's fillers of ``spun``: the filler (cased like ``spun``) or None.
+
+    ``memo`` remembers each (spun, filler) verdict: the same spun words recur across a document and their
+    fillers overlap, and the relation tests are most of the cost of proposing.
+    """
     initial_upper = spun[:1].isupper()
     one_word = " " not in spun.strip()
+    key_spun = (spun.lower(), id(lexicon), threshold)
 
     def accept(word: str) -> str | None:
-        if word.lower() in _STOP or word.lower() == spun.lower():
-            return None
-        if not related(word, spun, lexicon) and not (
-                similarity is not None and one_word and threshold < 1.0 and similarity(word, spun) >= threshold):
+        key = (key_spun, word.lower())
+        ok = memo.get(key) if memo is not None else None
+        if ok is None:
+            ok = (word.lower() not in _STOP and word.lower() != spun.lower()) and (related(word, spun, lexicon) or (
+                similarity is not None and one_word and threshold < 1.0 and similarity(word, spun) >= threshold))
+            if memo is not None:
+                if len(memo) > 200_000:
+                    memo.clear()
+                memo[key] = ok
+        if not ok:
             return None
         return word[:1].upper() + word[1:] if initial_upper else word
     return accept

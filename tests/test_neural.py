@@ -153,6 +153,17 @@ def test_embedding_similarity_vouches_for_unlisted_fillers(masked_dir, torch):
     assert accept("town") is None                           # the spun word itself is never a proposal
     assert _acceptor("town", None, sim, 1.0)("city") is None  # threshold 1.0: the test is off
     assert _acceptor("Town", None, sim, 0.55)("city") == "City"
+    # vectors cached in one batch equal those computed one at a time
+    one = {w: sim.vector(w) for w in ("town", "city", "war")}
+    sim._cache.clear()
+    sim.prime(["Town", "city", "war", "city"])
+    assert set(sim._cache) == {"town", "city", "war"}
+    assert all(abs(float(sim._cache[w] @ one[w]) - 1.0) < 1e-5 for w in one)
+    # a memo keeps each verdict, and a verdict is per spun phrase
+    memo: dict = {}
+    accept = _acceptor("town", None, sim, 0.55, memo)
+    assert accept("city") == "city" and accept("house") is None and len(memo) == 2
+    assert _acceptor("house", None, sim, 0.55, memo)("city") is None and len(memo) == 3
 
 
 def test_related():
