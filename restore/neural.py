@@ -193,16 +193,11 @@ class WordSimilarity:
         self._cache: dict[str, object] = {}
 
     def vector(self, word: str):
-        v = self._cache.get(word)
+        key = word.lower()
+        v = self._cache.get(key)
         if v is None:
-            ids = self.tokenizer(" " + word, add_special_tokens=False)["input_ids"]
-            with self.torch.inference_mode():
-                v = self.weight[ids].float().mean(0)
-                # a numpy vector: the dot product of two cached words is then microseconds, not a torch call
-                v = (v / (v.norm() + 1e-9)).numpy()
-            if len(self._cache) > 50_000:
-                self._cache.clear()
-            self._cache[word] = v
+            self.prime([key])
+            v = self._cache[key]
         return v
 
     def prime(self, words: Sequence[str]) -> None:
@@ -215,10 +210,11 @@ class WordSimilarity:
         with self.torch.inference_mode():
             for word, ids in zip(new, self.tokenizer([" " + w for w in new], add_special_tokens=False)["input_ids"]):
                 v = self.weight[ids].float().mean(0)
+                # a numpy vector: the dot product of two cached words is then microseconds, not a torch call
                 self._cache[word] = (v / (v.norm() + 1e-9)).numpy()
 
     def __call__(self, a: str, b: str) -> float:
-        return float(self.vector(a.lower()) @ self.vector(b.lower()))
+        return float(self.vector(a) @ self.vector(b))
 
 
 class CausalScorer:
