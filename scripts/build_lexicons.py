@@ -68,9 +68,10 @@ def expand(spun: str, original: str, pos: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def main() -> int:
+def build(sources: list[Path], out: Path) -> int:
+    """Compile the given source files into one lexicon file at ``out``; returns the number of rows."""
     rows: dict[tuple[str, str], tuple[float, str]] = {}
-    for path in sorted(SRC.glob("*.tsv")):
+    for path in sorted(sources):
         kind = "observed" if path.stem == "observed" else "curated"
         seen: dict[str, int] = {}  # originals listed so far per spun phrase in this file
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -93,14 +94,19 @@ def main() -> int:
                 key = (spun_key, o if any(c.isupper() for c in o) else o.lower())
                 if key not in rows or rows[key][0] < weight:
                     rows[key] = (weight, kind)
-    with OUT.open("w", encoding="utf-8") as f:
+    with out.open("w", encoding="utf-8") as f:
         f.write("# Spinner lexicon: spun phrase -> original, compiled by scripts/build_lexicons.py from lexicons/src/.\n"
                 "# Sources: hand-curated spinner substitutions (curated); substitutions observed in real spinner\n"
                 "# output, reviewed by hand (observed). Inflections generated with lemminflect.\n"
                 "spun\toriginal\tweight\tsource\n")
         for (s, o), (w, kind) in sorted(rows.items()):
             f.write(f"{s}\t{o}\t{w:.2f}\t{kind}\n")
-    print(f"wrote {len(rows)} rows to {OUT.relative_to(ROOT)}")
+    return len(rows)
+
+
+def main() -> int:
+    n = build(list(SRC.glob("*.tsv")), OUT)
+    print(f"wrote {n} rows to {OUT.relative_to(ROOT)}")
     return 0
 
 
