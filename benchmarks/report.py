@@ -164,7 +164,9 @@ def markdown(res: dict) -> str:
         rows = [[k, v.get("n"), pct(v.get("at1")), pct(v.get("at5")), pct(v.get("any"))] for k, v in res["pairs"].items()]
         parts.append("## Candidate recall on observed and reference pairs\n\n`dev` and `held_out` are the two halves of "
                      "../shared/data/spinner_pairs_dev.tsv split by `restore.split.is_held_out`; only the dev half may "
-                     "be folded into the lexicon, so the held-out half shows how the lexicon generalises. Phrases are "
+                     "be folded into the lexicon, so the held-out half shows how the lexicon generalises. "
+                     "`dev_without_observed` asks the dev half the same question of a lexicon compiled without its "
+                     "reviewed rows (`python -m benchmarks.generalise`, which lists the misses). Phrases are "
                      "looked up in isolation; seed-001 pairs in their context.\n\n"
                      + table(["pairs", "n", "@1", "@5", "any"], rows))
 
