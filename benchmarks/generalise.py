@@ -23,21 +23,14 @@ from pathlib import Path
 
 from .evaluate import pair_recall
 from .paths import ROOT, SPINNER_PAIRS
+from .spinners import observed_rows
 
 
 def dev_pairs() -> list[tuple[str, str, str]]:
     """``(spun, original, family)`` of the dev half of the observed pairs (empty if the data are absent)."""
     from restore.split import is_held_out
-    if not SPINNER_PAIRS.exists():
-        return []
-    out = []
-    for line in SPINNER_PAIRS.read_text(encoding="utf-8").splitlines():
-        cols = line.split("\t")
-        if line.startswith("#") or len(cols) < 2 or cols[0] == "spun":
-            continue
-        if not is_held_out(cols[0], cols[1]):
-            out.append((cols[0].strip(), cols[1].strip(), cols[3].strip() if len(cols) > 3 else ""))
-    return out
+    return [(spun, orig, rest[1].strip() if len(rest) > 1 else "")
+            for spun, orig, rest in observed_rows() if not is_held_out(spun, orig)]
 
 
 def curated_only_lexicon(extra: list[str], wordnet: bool = True):

@@ -185,7 +185,8 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
         res["pairs"] = {}
         if SPINNER_PAIRS.exists():
             from restore.split import is_held_out
-            pairs = [(s, o) for s, o, _ in _pairs()]
+            from .spinners import observed_rows
+            pairs = [(s, o) for s, o, _ in observed_rows()]
             res["pairs"]["dev"] = evaluate.pair_recall(engine, [p for p in pairs if not is_held_out(*p)])
             res["pairs"]["held_out"] = evaluate.pair_recall(engine, [p for p in pairs if is_held_out(*p)])
             # the same generalisation question asked of the dev half, with its reviewed rows left out of the
@@ -207,14 +208,6 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
     lap(None)
     res["meta"]["seconds"] = time.perf_counter() - t_start
     return res
-
-
-def _pairs():
-    for line in SPINNER_PAIRS.read_text(encoding="utf-8").splitlines():
-        cols = line.split("\t")
-        if line.startswith("#") or len(cols) < 2 or cols[0] == "spun":
-            continue
-        yield cols[0].strip(), cols[1].strip(), cols[2:]
 
 
 def run_speed(cfg: Config, engine, clean, pool) -> dict:

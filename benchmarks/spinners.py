@@ -273,20 +273,25 @@ class PhraseSpinner:
 
 # --- observed held-out pairs -------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def held_out_pairs() -> list[tuple[str, str, int]]:
-    """``(spun, original, count)`` of the held-out half of the observed spinner pairs (empty if absent)."""
+def observed_rows() -> list[tuple[str, str, list[str]]]:
+    """``(spun, original, [count, family, ...])`` of every row of ``spinner_pairs_dev.tsv`` (empty if absent)."""
     if not SPINNER_PAIRS.exists():
         return []
-    from restore.split import is_held_out
     out = []
     for line in SPINNER_PAIRS.read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
-        if line.startswith("#") or len(cols) < 3 or cols[0] == "spun":
+        if line.startswith("#") or len(cols) < 2 or cols[0] == "spun":
             continue
-        if is_held_out(cols[0], cols[1]):
-            out.append((cols[0].strip(), cols[1].strip(), int(cols[2]) if cols[2].isdigit() else 1))
+        out.append((cols[0].strip(), cols[1].strip(), cols[2:]))
     return out
+
+
+@lru_cache(maxsize=1)
+def held_out_pairs() -> list[tuple[str, str, int]]:
+    """``(spun, original, count)`` of the held-out half of the observed spinner pairs (empty if absent)."""
+    from restore.split import is_held_out
+    return [(spun, orig, int(rest[0]) if rest and rest[0].isdigit() else 1)
+            for spun, orig, rest in observed_rows() if is_held_out(spun, orig)]
 
 
 class ObservedSpinner:
