@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .candidates import CandidateSpan, find_candidates
 from .decode import Settings, SpanPosterior, decode
@@ -13,6 +13,8 @@ from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
 from .lm import LanguageModel, NgramLM
 from .tokenize import sentences, tokenize
+
+Progress = Callable[[int, int], None]   # progress(done, total), in any unit of work
 
 
 @dataclass(frozen=True)
@@ -97,20 +99,26 @@ class Restorer:
         return find_candidates(text, tokens, self.lexicon, max_options=s.max_candidates, source_scale=s.scale,
                                min_ratio=s.min_ratio)
 
-    def _posteriors(self, text: str) -> tuple[float, list[SpanPosterior]]:
+    def _posteriors(self, text: str, progress: Progress | None = None) -> tuple[float, list[SpanPosterior]]:
         tokens = tokenize(text)
         spans = self._find(text, tokens)
         sents = sentences(text, tokens)
         rate, posts = decode(tokens, sents, spans, self.lm, self.settings)
         rescore = getattr(self.lm, "rescore", None)  # neural models (restore.neural) take a second look
         if rescore is not None:
-            posts = rescore(text, tokens, sents, posts, rate, self)
+            # (a hook written before progress reports existed need not take one)
+            extra = {"progress": progress} if progress is not None else {}
+            posts = rescore(text, tokens, sents, posts, rate, self, **extra)
         return rate, posts
 
-    def restore(self, text: str) -> Restoration:
-        """Restore one text."""
+    def restore(self, text: str, progress: Progress | None = None) -> Restoration:
+        """Restore one text.
+
+        ``progress(done, total)``, if given, is called as the slow part of the work advances (the neural
+        rescoring; the n-gram decoder needs no progress report): for a progress bar on long documents.
+        """
         _check_text(text)
-        rate, posts = self._posteriors(text)
+        rate, posts = self._posteriors(text, progress)
         edits: list[Edit] = []
         flags: list[Flag] = []
         for post in posts:
@@ -138,9 +146,9 @@ class Restorer:
         for text in texts:
             yield self.restore(text)
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, progress: Progress | None = None) -> Detection:
         """Spans that look spun and the document spin score (no text is rewritten)."""
-        result = self.restore(text)
+        result = self.restore(text, progress)
         return Detection(result.flags, result.spin_score)
 
 

@@ -97,9 +97,34 @@ def _restorer(args):
                     min_confidence=args.min_confidence)
 
 
+class _Bar:
+    """A progress bar on standard error for the slow (neural) part of one document, shown on a terminal only."""
+
+    def __init__(self, args) -> None:
+        self.on = args.lm != "ngram" and sys.stderr.isatty()
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm  # a dependency of transformers, so present wherever a neural model is
+            self.bar = tqdm(total=total, desc="rescoring", leave=False, file=sys.stderr)
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def __enter__(self):
+        return self if self.on else None
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def cmd_text(args) -> int:
     text = read_input(args.input)
-    result = _restorer(args).restore(text)
+    restorer = _restorer(args)
+    with _Bar(args) as bar:
+        result = restorer.restore(text, progress=bar)
     if args.json:
         content = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif args.diff:
@@ -114,7 +139,9 @@ def cmd_text(args) -> int:
 
 def cmd_detect(args) -> int:
     text = read_input(args.input)
-    detection = _restorer(args).detect(text)
+    restorer = _restorer(args)
+    with _Bar(args) as bar:
+        detection = restorer.detect(text, progress=bar)
     if args.json:
         content = json.dumps(detection.to_dict(), ensure_ascii=False, indent=2) + "\n"
     else:

@@ -35,6 +35,7 @@ Install with ``pip install 'restore[neural]'``. The first use of ``gemma`` conve
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import math
 import os
@@ -143,7 +144,10 @@ class Window:
 
 
 class SentenceScorer(Protocol):
-    """Scores windows: ``score(windows)[i][k]`` is ln P of window i with variant k, up to a per-window constant."""
+    """Scores windows: ``score(windows)[i][k]`` is ln P of window i with variant k, up to a per-window constant.
+
+    A scorer may also take ``progress=`` (a ``progress(done, total)`` callable) and report on long work.
+    """
 
     name: str
 
@@ -314,7 +318,8 @@ class CausalScorer:
             return (value - norm).tolist()
         return (value - lse[rows]).tolist()
 
-    def score(self, windows: Sequence[Window]) -> list[list[float]]:
+    def score(self, windows: Sequence[Window], progress=None) -> list[list[float]]:
+        """Scores of every window's variants; ``progress(windows done, windows)`` after each batch."""
         torch = self.torch
         groups: dict[tuple[str, int], list[int]] = {}
         for i, w in enumerate(windows):
@@ -331,16 +336,24 @@ class CausalScorer:
         keys.sort(key=lambda key: need[key][1])
         with torch.inference_mode():
             chunk: list[tuple[str, int]] = []
-            real = 0
+            real = done = 0
+
+            def run(chunk) -> int:
+                self._score_chunk(chunk, need, groups, windows, out)
+                n = done + sum(len(groups[key]) for key in chunk)
+                if progress is not None:
+                    progress(n, len(windows))
+                return n
+
             for key in keys:
                 padded = (len(chunk) + 1) * need[key][1]
                 if chunk and (padded > self.max_tokens or padded > 1.25 * (real + need[key][1]) + 16):
-                    self._score_chunk(chunk, need, groups, windows, out)
+                    done = run(chunk)
                     chunk, real = [], 0
                 chunk.append(key)
                 real += need[key][1]
             if chunk:
-                self._score_chunk(chunk, need, groups, windows, out)
+                run(chunk)
         return out
 
     def _plan(self, w: Window, wi: int, r: int, base_ids: list[int]) -> tuple[int, int, list[list[int]], int]:
@@ -511,8 +524,9 @@ class MaskedScorer:
             mask[r, :len(s)] = 1
         return self.model(input_ids=ids, attention_mask=mask).logits
 
-    def pll(self, texts: list[str]) -> list[float]:
-        """Pseudo-log-likelihood of each text: sum over tokens of ln P(token | all the others)."""
+    def pll(self, texts: list[str], progress=None) -> list[float]:
+        """Pseudo-log-likelihood of each text: sum over tokens of ln P(token | all the others);
+        ``progress(rows done, rows)`` after each batch of masked rows."""
         torch = self.torch
         enc = self.tokenizer(texts)["input_ids"]
         special = set(self.tokenizer.all_special_ids)
@@ -535,9 +549,11 @@ class MaskedScorer:
                 lp = torch.log_softmax(logits[idx, pos], dim=-1)[idx, tgt].tolist()
                 for (t, *_), v in zip(part, lp):
                     out[t] += v
+                if progress is not None:
+                    progress(s + len(part), len(jobs))
         return out
 
-    def score(self, windows: Sequence[Window]) -> list[list[float]]:
+    def score(self, windows: Sequence[Window], progress=None) -> list[list[float]]:
         torch = self.torch
         wanted = [w for w in windows if w.propose]
         if wanted:
@@ -562,7 +578,7 @@ class MaskedScorer:
                                     break
         scored = [w for w in windows if len(w.variants) > 1]    # one variant: nothing to compare
         flat = [w.text(k) for w in scored for k in range(len(w.variants))]
-        scores = iter(self.pll(flat) if flat else [])
+        scores = iter(self.pll(flat, progress) if flat else [])
         return [[next(scores) for _ in w.variants] if len(w.variants) > 1 else [0.0] for w in windows]
 
 
@@ -737,11 +753,11 @@ class NeuralLM:
 
     # The hook: called by Restorer with the decoder's output.
     def rescore(self, text: str, tokens: list[Token], sents: list[list[Token]], posts: list[SpanPosterior],
-                rate: float, restorer) -> list[SpanPosterior]:
-        items = self.features(text, tokens, sents, posts, rate, restorer)
+                rate: float, restorer, progress=None) -> list[SpanPosterior]:
+        items = self.features(text, tokens, sents, posts, rate, restorer, progress)
         return self.combine(posts, items)
 
-    def features(self, text, tokens, sents, posts, rate, restorer) -> list[_Item]:
+    def features(self, text, tokens, sents, posts, rate, restorer, progress=None) -> list[_Item]:
         """Windows for the spans worth a second look, scored, with every alternative's features."""
         wt = self.weights
         lexicon = getattr(restorer, "lexicon", None)
@@ -790,7 +806,11 @@ class NeuralLM:
         if not items:
             self.last_items = []
             return items
-        scores = self.scorer.score([it.window for it in items])
+        windows = [it.window for it in items]
+        if progress is not None and "progress" in inspect.signature(self.scorer.score).parameters:
+            scores = self.scorer.score(windows, progress=progress)
+        else:
+            scores = self.scorer.score(windows)
         for it, neural in zip(items, scores):
             span = it.post.span
             base, win = it.window.base, it.window

@@ -108,3 +108,18 @@ def test_stdin_and_utf8_bom(tmp_path):
                           input="\ufeffThe Korean Struggle ended.".encode("utf-8"), capture_output=True)
     assert proc.returncode == 0
     assert proc.stdout.decode("utf-8").startswith("The Korean")
+
+
+def test_progress_bar_only_for_a_neural_model_on_a_terminal(monkeypatch, capsys):
+    import argparse
+    from restore import cli
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
+    with cli._Bar(argparse.Namespace(lm="ngram")) as bar:
+        assert bar is None          # the n-gram decoder is fast: no bar
+    with cli._Bar(argparse.Namespace(lm="gemma")) as bar:
+        bar(1, 4)
+        bar(4, 4)
+    assert "rescoring" in capsys.readouterr().err
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: False, raising=False)
+    with cli._Bar(argparse.Namespace(lm="gemma")) as bar:
+        assert bar is None          # piped or logged: no bar

@@ -201,6 +201,28 @@ def test_restorer_with_causal_folder_and_cli(causal_dir, lexicon, tmp_path, caps
     assert capsys.readouterr().out.strip()
 
 
+@pytest.mark.parametrize("which", ["causal", "masked"])
+def test_progress_reports_the_rescoring(which, causal_dir, masked_dir, lexicon):
+    folder = causal_dir if which == "causal" else masked_dir
+    r = Restorer(lm=str(folder), lexicon=lexicon)
+    r.lm.weights = Weights(contest=0.0)
+    text = "The town was quiet in the struggle. Two countries introduced new guns made of metal."
+    calls = []
+    out = r.restore(text, progress=lambda done, total: calls.append((done, total)))
+    assert calls, "no progress was reported"
+    assert len({total for _, total in calls}) == 1 and calls[-1][0] == calls[-1][1] > 0
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert out.text == r.restore(text).text          # reporting changes nothing
+
+
+def test_progress_with_a_scorer_that_takes_none(lexicon):
+    weights = Weights(ngram=0.0, neural=1.0, channel=0.0, rate=0.0, proposed=0.0, change=0.0, contest=0.0, propose=0)
+    r = Restorer(lm=NeuralLM(FakeScorer("war"), weights=weights), lexicon=lexicon)
+    calls = []
+    assert "war" in r.restore("The town was quiet in the struggle.", progress=lambda *a: calls.append(a)).text
+    assert calls == []
+
+
 class FakeScorer:
     """Prefers windows containing ``word``: enough to check the combination without a model."""
 
