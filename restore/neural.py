@@ -338,17 +338,17 @@ class CausalScorer:
             chunk: list[tuple[str, int]] = []
             real = done = 0
 
-            def run(chunk) -> int:
+            def run(chunk) -> None:
+                nonlocal done
                 self._score_chunk(chunk, need, groups, windows, out)
-                n = done + sum(len(groups[key]) for key in chunk)
+                done += sum(len(groups[key]) for key in chunk)
                 if progress is not None:
-                    progress(n, len(windows))
-                return n
+                    progress(done, len(windows))
 
             for key in keys:
                 padded = (len(chunk) + 1) * need[key][1]
                 if chunk and (padded > self.max_tokens or padded > 1.25 * (real + need[key][1]) + 16):
-                    done = run(chunk)
+                    run(chunk)
                     chunk, real = [], 0
                 chunk.append(key)
                 real += need[key][1]
