@@ -1,0 +1,140 @@
+"""``restore batch`` on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from .records import (DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS, Job, MODES, OUTPUT_FORMATS, RestorerSpec, restorer_for)
+from .runner import Options, run
+
+
+def add_batch_parser(sub) -> argparse.ArgumentParser:
+    """Register ``restore batch`` on the CLI's subparsers."""
+    p = sub.add_parser("batch", help="clean a corpus: files, folders, JSONL(.gz/.zst), CSV, Parquet",
+                       description="Restore, score or filter every record of a corpus, streaming, in parallel. "
+                                   "Inputs are never modified; the output appears (atomically) when the run ends.",
+                       epilog="exit codes: 0 ok (record-level failures are reported in the error field), "
+                              "1 bad input, 2 bad usage, 130 interrupted (resume with --resume)")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="files or folders: .txt (any other name), .jsonl/.ndjson/.json, .csv/.tsv, .parquet; "
+                        ".gz/.zst compressed too")
+    p.add_argument("-o", "--output", required=True,
+                   help="output: .jsonl[.gz|.zst], .csv[.gz|.zst], .parquet, a folder (text inputs), or - for "
+                        "JSONL on standard output")
+    p.add_argument("--format", dest="input_format", choices=INPUT_FORMATS, default="auto",
+                   help="input format (default: from each file name)")
+    p.add_argument("--output-format", choices=OUTPUT_FORMATS, default="auto",
+                   help="output format (default: from the output name)")
+    p.add_argument("--field", default="text", help="the text field/column (default: text)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--restored-field", default="restored",
+                       help="field for the restored text (default: restored)")
+    where.add_argument("--in-place-field", action="store_true",
+                       help="write the restored text over --field instead of adding a field")
+    p.add_argument("--edits", action="store_true",
+                   help="add the edits (restore mode) or spun spans (detect/filter) to each record as JSON")
+    p.add_argument("--mode", choices=MODES, default="restore",
+                   help="restore: add the restored text; detect: add the spin score only; filter: keep only "
+                        "documents with spin score <= --max-spin")
+    p.add_argument("--max-spin", type=float, default=0.3,
+                   help="spin score above which a document counts as spun (default 0.3)")
+    p.add_argument("--spun-output", metavar="FILE",
+                   help="filter mode: write spun documents here instead of dropping them")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--unordered", action="store_true",
+                   help="write records as they finish instead of in input order (faster with mixed lengths)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run with the same command")
+    p.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
+                   help="run the workers on Dask: a LocalCluster of -j workers, or the scheduler at ADDRESS "
+                        "(write --dask=tcp://host:8786 before the inputs)")
+    p.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
+                   help=f"longer texts get an error instead of a result (default {DEFAULT_MAX_CHARS:,})")
+    p.add_argument("--max-record-bytes", type=int, default=DEFAULT_MAX_RECORD_BYTES,
+                   help="longer input lines/files are reported, not read (default 64 MiB)")
+    p.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_RECORDS,
+                   help=f"records per task sent to a worker (default {DEFAULT_CHUNK_RECORDS})")
+    p.add_argument("--checkpoint-every", type=int, default=DEFAULT_CHECKPOINT_EVERY,
+                   help=f"records between checkpoints (default {DEFAULT_CHECKPOINT_EVERY})")
+    p.add_argument("--error-field", default="error", help="field for per-record errors (default: error)")
+    p.add_argument("--summary", metavar="FILE", help="also write the summary as JSON here")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+    p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    p.add_argument("--lm", default="ngram", help="language model: ngram (default) or a model file path")
+    p.add_argument("--lexicon", action="append", default=[], metavar="TSV",
+                   help="extra lexicon (spun<TAB>original[<TAB>weight]); repeatable")
+    p.add_argument("--lexicon-only", action="store_true",
+                   help="use only the --lexicon files, not the bundled lexicons")
+    p.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
+    p.add_argument("--min-confidence", type=float, default=0.5,
+                   help="apply only edits at least this confident (default 0.5)")
+    p.set_defaults(func=cmd_batch)
+    return p
+
+
+def _looks_like_address(value: str) -> bool:
+    if "://" in value or value == "local":
+        return True
+    host, _, port = value.rpartition(":")
+    return bool(host) and port.isdigit()
+
+
+def cmd_batch(args) -> int:
+    inputs = list(args.inputs)
+    if args.dask and not _looks_like_address(args.dask):
+        inputs.insert(0, args.dask)  # "--dask corpus.jsonl": the flag took an input as its value
+        args.dask = "local"
+    if not inputs:
+        print("restore batch: error: give at least one INPUT", file=sys.stderr)
+        return EXIT_USAGE
+    for name, value, low in (("--jobs", args.jobs, 1), ("--chunk-size", args.chunk_size, 1),
+                             ("--checkpoint-every", args.checkpoint_every, 1), ("--max-chars", args.max_chars, 1),
+                             ("--max-record-bytes", args.max_record_bytes, 1)):
+        if value < low:
+            print(f"restore batch: error: {name} must be at least {low}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.lexicon_only and not args.lexicon:
+        print("restore batch: error: --lexicon-only needs at least one --lexicon", file=sys.stderr)
+        return EXIT_USAGE
+    lexicons = tuple(str(Path(p).resolve()) for p in args.lexicon)
+    for path in lexicons:
+        if not Path(path).is_file():
+            print(f"restore: error: lexicon file not found: {path}", file=sys.stderr)
+            return EXIT_INPUT
+    lm = args.lm if args.lm == "ngram" or not Path(args.lm).exists() else str(Path(args.lm).resolve())
+    spec = RestorerSpec(lm=lm, lexicons=lexicons, lexicon_only=args.lexicon_only, wordnet=not args.no_wordnet,
+                        min_confidence=args.min_confidence)
+    try:  # fail early on a bad lexicon or model, before any worker starts
+        if args.jobs <= 1 and not args.dask:
+            restorer_for(spec)
+        else:
+            from ..lexicon import Lexicon
+            for path in lexicons:
+                Lexicon().load(path)
+    except (ValueError, OSError) as exc:
+        print(f"restore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    job = Job(spec=spec, mode=args.mode, field=args.field,
+              restored_field=None if args.in_place_field else args.restored_field, edits=args.edits,
+              max_spin=args.max_spin, max_chars=args.max_chars, error_field=args.error_field)
+    options = Options(job=job, input_format=args.input_format, output_format=args.output_format,
+                      spun_output=args.spun_output, jobs=args.jobs, unordered=args.unordered, resume=args.resume,
+                      chunk_records=args.chunk_size, checkpoint_every=args.checkpoint_every,
+                      max_record_bytes=args.max_record_bytes,
+                      progress=False if args.quiet else (True if args.progress else None), dask=args.dask)
+    try:
+        summary = run(inputs, args.output, options)
+    except KeyboardInterrupt:
+        return 130
+    except RuntimeError as exc:
+        print(f"restore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    if args.summary:
+        Path(args.summary).write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
+    return EXIT_OK

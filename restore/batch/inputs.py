@@ -1,0 +1,215 @@
+"""Inputs: files and folders expanded, formats told by suffix, records read in chunks (plain, .gz, .zst)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..cli import InputError
+from .records import DEFAULT_MAX_RECORD_BYTES, ERROR, LINE, RECORD, TEXT
+
+
+COMPRESSIONS = {".gz": "gz", ".gzip": "gz", ".zst": "zst", ".zstd": "zst"}
+INPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".json": "jsonl",
+                  ".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def split_suffix(path: str | os.PathLike) -> tuple[str | None, str | None]:
+    """(format, compression) told by a file name: 'a.jsonl.gz' -> ('jsonl', 'gz'); unknown -> (None, ...)."""
+    name = Path(path).name.lower()
+    compression = None
+    stem, dot, ext = name.rpartition(".")
+    if dot and "." + ext in COMPRESSIONS:
+        compression = COMPRESSIONS["." + ext]
+        name = stem
+    stem, dot, ext = name.rpartition(".")
+    fmt = INPUT_SUFFIXES.get("." + ext) if dot else None
+    return fmt, compression
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str          # as found on disk
+    rel: str           # for text inputs: the record's "path" (relative to the folder given)
+    fmt: str           # text, jsonl, csv, parquet
+    compression: str | None
+    size: int
+    mtime_ns: int
+    delimiter: str = ","
+
+
+def expand_inputs(inputs: Iterable[str], fmt: str = "auto") -> list[InputFile]:
+    """Files of the inputs in order; folders are walked recursively (sorted, hidden entries skipped)."""
+    files: list[InputFile] = []
+    for given in inputs:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"{given}: no such file or folder")
+        if path.is_dir():
+            found = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if not name.startswith("."):
+                        found.append(Path(root) / name)
+            for f in found:
+                files.append(_input_file(f, f.relative_to(path).as_posix(), fmt))
+        else:
+            files.append(_input_file(path, path.name, fmt))
+    return files
+
+
+def _input_file(path: Path, rel: str, fmt: str) -> InputFile:
+    told, compression = split_suffix(path)
+    kind = (told or "text") if fmt == "auto" else fmt
+    st = path.stat()
+    delimiter = "\t" if kind == "csv" and ".tsv" in path.name.lower() else ","
+    return InputFile(str(path), rel, kind, compression, st.st_size, st.st_mtime_ns, delimiter)
+
+
+def open_binary(path: str, compression: str | None, raw):
+    """A readable binary stream over ``raw`` (an open file), decompressing as needed."""
+    if compression == "gz":
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if compression == "zst":
+        try:
+            import zstandard
+        except ImportError:
+            raise InputError(f"{path}: reading .zst needs the zstandard package (pip install 'restore[batch]')") from None
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True))
+    return raw
+
+
+class Reader:
+    """Streams items ``(index, kind, data, source)`` from all inputs; ``position`` counts bytes consumed."""
+
+    def __init__(self, files: list[InputFile], *, field: str = "text", error_field: str = "error",
+                 max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> None:
+        self.files = files
+        self.field = field
+        self.error_field = error_field
+        self.max_record_bytes = max_record_bytes
+        self.total_bytes = sum(f.size for f in files)
+        self.position = 0
+        self._done_bytes = 0
+
+    def __iter__(self) -> Iterator[tuple]:
+        index = 0
+        for f in self.files:
+            for kind, data, source in self._read(f):
+                yield index, kind, data, source
+                index += 1
+            self._done_bytes += f.size
+            self.position = self._done_bytes
+
+    def _error(self, message: str, source: str) -> tuple:
+        return ERROR, {self.error_field: message, "source": source}, source
+
+    def _read(self, f: InputFile) -> Iterator[tuple]:
+        try:
+            if f.fmt == "text":
+                yield from self._read_text(f)
+            elif f.fmt == "jsonl":
+                yield from self._read_jsonl(f)
+            elif f.fmt == "csv":
+                yield from self._read_csv(f)
+            elif f.fmt == "parquet":
+                yield from self._read_parquet(f)
+            else:
+                raise InputError(f"{f.path}: unknown input format {f.fmt!r}")
+        except InputError:
+            raise
+        except (OSError, EOFError, ValueError, csv.Error) as exc:  # corrupt or truncated file: note it, go on
+            yield self._error(f"{f.path}: cannot read further: {type(exc).__name__}: {exc}", f.path)
+        except Exception as exc:  # e.g. pyarrow's errors for a damaged Parquet file
+            if type(exc).__module__.startswith(("pyarrow", "zstandard", "zstd")):
+                yield self._error(f"{f.path}: cannot read further: {type(exc).__name__}: {exc}", f.path)
+            else:
+                raise
+
+    def _read_text(self, f: InputFile) -> Iterator[tuple]:
+        if f.compression is None and f.size > self.max_record_bytes:
+            yield ERROR, {"path": f.rel, self.error_field: f"file too large ({f.size:,} bytes; see --max-record-bytes)"}, f.rel
+            return
+        with open(f.path, "rb") as raw:
+            stream = open_binary(f.path, f.compression, raw)
+            data = stream.read(self.max_record_bytes + 1)
+            if len(data) > self.max_record_bytes:
+                yield ERROR, {"path": f.rel, self.error_field: "file too large (see --max-record-bytes)"}, f.rel
+                return
+        yield TEXT, (f.rel, data), f.rel
+
+    def _read_jsonl(self, f: InputFile) -> Iterator[tuple]:
+        limit = self.max_record_bytes
+        with open(f.path, "rb") as raw:
+            stream = open_binary(f.path, f.compression, raw)
+            number = 0
+            while True:
+                line = stream.readline(limit + 1)
+                if not line:
+                    break
+                number += 1
+                if len(line) > limit and not line.endswith(b"\n"):
+                    size = len(line)
+                    while line and not line.endswith(b"\n"):
+                        line = stream.readline(limit)
+                        size += len(line)
+                    yield self._error(f"record larger than {limit:,} bytes ({size:,}; see --max-record-bytes)",
+                                      f"{f.path}:{number}")
+                    continue
+                if not line.strip():
+                    continue
+                if number % 512 == 0:
+                    self.position = self._done_bytes + raw.tell()
+                yield LINE, line, f"{f.path}:{number}"
+
+    def _read_csv(self, f: InputFile) -> Iterator[tuple]:
+        csv.field_size_limit(max(self.max_record_bytes, 131072))
+        with open(f.path, "rb") as raw:
+            stream = io.TextIOWrapper(open_binary(f.path, f.compression, raw), encoding="utf-8-sig",
+                                      errors="surrogateescape", newline="")
+            reader = csv.reader(stream, delimiter=f.delimiter)
+            header = None
+            row_number = 0
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    row_number += 1
+                    yield self._error(f"malformed CSV: {exc}", f"{f.path}:row {row_number}")
+                    continue
+                if header is None:
+                    header = row
+                    continue
+                row_number += 1
+                self.position = self._done_bytes + raw.tell()
+                source = f"{f.path}:row {row_number}"
+                if len(row) != len(header):
+                    record = dict(zip(header, row))
+                    record[self.error_field] = f"row has {len(row)} fields, the header {len(header)}"
+                    if len(row) > len(header):
+                        record["extra"] = row[len(header):]
+                    yield ERROR, record, source
+                    continue
+                yield RECORD, dict(zip(header, row)), source
+
+    def _read_parquet(self, f: InputFile) -> Iterator[tuple]:
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise InputError(f"{f.path}: reading Parquet needs pyarrow (pip install 'restore[batch]')") from None
+        pf = pq.ParquetFile(f.path)
+        rows = max(pf.metadata.num_rows, 1)
+        number = 0
+        for batch in pf.iter_batches(batch_size=512):
+            for record in batch.to_pylist():
+                number += 1
+                yield RECORD, record, f"{f.path}:row {number}"
+            self.position = self._done_bytes + f.size * number // rows

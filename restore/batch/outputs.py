@@ -1,0 +1,298 @@
+"""Outputs: each keeps a partial file that can be cut back to its last checkpoint, then renamed into place."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..cli import InputError, atomic_write_bytes
+from .inputs import InputFile, split_suffix
+from .records import MANIFEST, _json_default, _scalar, encode_json_line
+
+
+def output_format(path: str, given: str, files: list[InputFile]) -> tuple[str, str | None]:
+    """(format, compression) of the output."""
+    if path == "-":
+        return ("jsonl" if given in ("auto", "jsonl") else given), None
+    fmt, compression = split_suffix(path)
+    if given != "auto":
+        return given, compression
+    if fmt is not None:
+        return fmt, compression
+    if Path(path).is_dir() or path.endswith(("/", os.sep)) or (not Path(path).suffix and files
+                                                               and all(f.fmt == "text" for f in files)):
+        return "text", None
+    raise InputError(f"{path}: cannot tell the output format from the name; use .jsonl, .jsonl.gz, .jsonl.zst, "
+                     ".csv, .parquet, a folder, or --output-format")
+
+
+def _fsync(fileobj) -> None:
+    fileobj.flush()
+    try:
+        os.fsync(fileobj.fileno())
+    except (OSError, io.UnsupportedOperation):
+        pass
+
+
+class StreamOutput:
+    """JSONL or CSV, plain or compressed, written to ``.NAME.partial`` and renamed at the end.
+
+    A compressed output gets one gzip member / zstd frame per checkpoint, so cutting the partial file at a
+    checkpoint's offset leaves a valid file to append to.
+    """
+
+    def __init__(self, path: str, fmt: str, compression: str | None, added: tuple[str, ...] = ()) -> None:
+        self.target = Path(path)
+        self.added = added
+        self.fmt = fmt
+        self.compression = compression
+        self.partial = self.target.with_name(f".{self.target.name}.partial")
+        self.raw = None
+        self._encoder = None
+        self.columns: list[str] | None = None
+
+    def open(self, state: dict | None) -> None:
+        if state is None:
+            self.raw = open(self.partial, "wb")
+        else:
+            if not self.partial.exists():
+                raise InputError(f"{self.partial}: the partial output of the interrupted run is missing; "
+                                 "start afresh without --resume")
+            self.raw = open(self.partial, "r+b")
+            self.raw.truncate(state["offset"])
+            self.raw.seek(state["offset"])
+            self.columns = state.get("columns")
+
+    def _stream(self):
+        if self._encoder is None:
+            if self.compression == "gz":
+                self._encoder = gzip.GzipFile(filename="", fileobj=self.raw, mode="wb", mtime=0)
+            elif self.compression == "zst":
+                import zstandard
+                self._encoder = zstandard.ZstdCompressor(level=3).stream_writer(self.raw, closefd=False)
+            else:
+                self._encoder = self.raw
+        return self._encoder
+
+    def write(self, payloads: list) -> None:
+        if self.fmt == "csv":
+            data = self._csv_bytes(payloads)
+        else:
+            data = b"".join(p if isinstance(p, bytes) else encode_json_line(p) for p in payloads)
+        if data:
+            self._stream().write(data)
+
+    def _csv_bytes(self, records: list[dict]) -> bytes:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        if self.columns is None and records:
+            first = list(records[0])
+            self.columns = first + [c for c in self.added if c not in first and c != "extra"] + ["extra"]
+            writer.writerow(self.columns)
+        known = set(self.columns or ())
+        for record in records:
+            row = [_csv_value(record.get(c)) for c in self.columns[:-1]]
+            extra = {k: v for k, v in record.items() if k not in known}
+            row.append(json.dumps(extra, ensure_ascii=False, default=_json_default) if extra else "")
+            writer.writerow(row)
+        return buf.getvalue().encode("utf-8", "surrogateescape")
+
+    def checkpoint(self) -> dict:
+        if self._encoder is not None and self._encoder is not self.raw:
+            if self.compression == "gz":
+                self._encoder.close()
+            else:
+                import zstandard
+                self._encoder.flush(zstandard.FLUSH_FRAME)
+                self._encoder.close()
+            self._encoder = None
+        _fsync(self.raw)
+        return {"offset": self.raw.tell(), "columns": self.columns}
+
+    def close(self) -> None:
+        if self.raw is not None:
+            self.raw.close()
+            self.raw = None
+
+    def has_partial(self) -> bool:
+        return self.partial.exists()
+
+    def finalize(self) -> None:
+        self.close()
+        if self.partial.exists():
+            os.replace(self.partial, self.target)
+
+    def discard(self) -> None:
+        self.close()
+        if self.partial.exists():
+            self.partial.unlink()
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    if isinstance(value, float) and value.is_integer() is False:
+        return repr(value)
+    return value
+
+
+class StdoutOutput:
+    """JSONL on standard output (no resume)."""
+
+    def open(self, state):
+        if state is not None:
+            raise InputError("--resume needs an output file, not standard output")
+
+    def write(self, payloads):
+        data = b"".join(p if isinstance(p, bytes) else encode_json_line(p) for p in payloads)
+        sys.stdout.buffer.write(data)
+
+    def checkpoint(self):
+        sys.stdout.buffer.flush()
+        return {}
+
+    def has_partial(self):
+        return False
+
+    def close(self):
+        sys.stdout.buffer.flush()
+
+    finalize = close
+    discard = close
+
+
+class ParquetOutput:
+    """Parquet: each checkpoint writes a segment file; the end merges them into the target."""
+
+    def __init__(self, path: str) -> None:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise InputError("writing Parquet needs pyarrow (pip install 'restore[batch]')") from None
+        self.target = Path(path)
+        self.folder = self.target.with_name(f".{self.target.name}.partial")
+        self.rows: list[dict] = []
+        self.segments = 0
+
+    def open(self, state: dict | None) -> None:
+        if state is None:
+            self.discard()
+            self.folder.mkdir(parents=True)
+        else:
+            if not self.folder.is_dir():
+                raise InputError(f"{self.folder}: the partial output of the interrupted run is missing; "
+                                 "start afresh without --resume")
+            self.segments = state["segments"]
+            for extra in self.folder.iterdir():
+                if not extra.name.startswith("part-") or int(extra.stem[5:] or 0) >= self.segments:
+                    extra.unlink()
+
+    def write(self, payloads: list) -> None:
+        self.rows.extend({k: _scalar(v) for k, v in p.items()} for p in payloads)
+
+    def has_partial(self) -> bool:
+        return self.folder.is_dir()
+
+    def checkpoint(self) -> dict:
+        if self.rows:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+            names: dict[str, None] = {}
+            for row in self.rows:
+                names.update(dict.fromkeys(row))
+            table = pa.table({n: _arrow_column([row.get(n) for row in self.rows]) for n in names})
+            sink = io.BytesIO()
+            pq.write_table(table, sink)
+            atomic_write_bytes(self.folder / f"part-{self.segments:06d}.parquet", sink.getvalue())
+            self.segments += 1
+            self.rows = []
+        return {"segments": self.segments}
+
+    def close(self) -> None:
+        pass
+
+    def finalize(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        parts = [self.folder / f"part-{i:06d}.parquet" for i in range(self.segments)]
+        schemas = [pq.read_schema(p) for p in parts]
+        try:
+            schema = pa.unify_schemas(schemas, promote_options="permissive") if schemas else pa.schema([])
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise InputError(f"{self.target}: a column changes type between records ({exc}); write JSONL "
+                             f"instead (the checkpointed parts stay in {self.folder} for --resume)") from None
+        fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for part in parts:
+                    table = pq.read_table(part)
+                    for name in schema.names:
+                        if name not in table.column_names:
+                            table = table.append_column(name, pa.nulls(len(table), schema.field(name).type))
+                    writer.write_table(table.select(schema.names).cast(schema))
+            os.replace(tmp, self.target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        self.discard()
+
+    def discard(self) -> None:
+        if self.folder.is_dir():
+            for p in self.folder.iterdir():
+                p.unlink()
+            self.folder.rmdir()
+
+
+def _arrow_column(values: list):
+    import pyarrow as pa
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):  # mixed types: keep everything as text
+        out = []
+        for v in values:
+            if v is not None and not isinstance(v, str):
+                v = json.dumps(v, ensure_ascii=False, default=_json_default)
+            if isinstance(v, str):
+                v = v.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            out.append(v)
+        return pa.array(out, type=pa.string())
+
+
+class FolderOutput(StreamOutput):
+    """A folder of text files (one per input text file, same relative path) plus a JSONL manifest."""
+
+    def __init__(self, folder: str, text_field: str, error_field: str = "error") -> None:
+        self.folder = Path(folder)
+        self.text_field = text_field
+        self.error_field = error_field
+        self.folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(self.folder / MANIFEST), "jsonl", None)
+
+    def write(self, payloads: list) -> None:
+        lines = []
+        for record in payloads:
+            path = record.get("path")
+            entry = {"path": path}
+            text = record.get(self.text_field)
+            if isinstance(path, str) and isinstance(text, str) and self.error_field not in record:
+                target = (self.folder / path).resolve()
+                if self.folder.resolve() not in target.parents:
+                    entry["error"] = "path leaves the output folder"
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write_bytes(target, text.encode("utf-8"))
+            for key in ("spin_score", "edits", "spans", self.error_field):
+                if key in record:
+                    entry[key] = record[key]
+            lines.append(encode_json_line(entry))
+        super().write(lines)

@@ -1,0 +1,257 @@
+"""What travels to a worker and what it does with one record: the job, item kinds, text checks, JSON lines."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+
+STATE_VERSION = 1
+MODES = ("restore", "detect", "filter")
+INPUT_FORMATS = ("auto", "text", "jsonl", "csv", "parquet")
+OUTPUT_FORMATS = ("auto", "jsonl", "csv", "parquet", "text")
+DEFAULT_MAX_CHARS = 200_000
+DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
+DEFAULT_CHECKPOINT_EVERY = 2000
+DEFAULT_CHUNK_RECORDS = 64
+CHUNK_BYTES = 1 << 20
+MANIFEST = ".restore-manifest.jsonl"
+
+# Item kinds travelling from the reader to the workers (plain tuples: cheap to pickle).
+LINE, TEXT, RECORD, ERROR = 0, 1, 2, 3
+# Destinations of a processed record.
+MAIN, SIDE, DROP = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class RestorerSpec:
+    """How to build a Restorer in a worker process (a Restorer itself is not sent between processes).
+
+    ``lexicon_only`` uses just the ``lexicons`` files instead of the bundled lexicons -- handy for small,
+    fast restorers in tests and for specialised lists.
+    """
+
+    lm: str = "ngram"
+    lexicons: tuple[str, ...] = ()
+    lexicon_only: bool = False
+    wordnet: bool = True
+    min_confidence: float = 0.5
+
+    def build(self):
+        from ..api import Restorer
+        from ..lexicon import Lexicon
+        if self.lexicon_only:
+            lexicon = Lexicon()
+            for path in self.lexicons:
+                lexicon.load(path)
+            return Restorer(self.lm, lexicon=lexicon, min_confidence=self.min_confidence)
+        return Restorer(self.lm, lexicons=self.lexicons, wordnet=self.wordnet, min_confidence=self.min_confidence)
+
+
+@dataclass(frozen=True)
+class Job:
+    """How to turn one input record into an output record."""
+
+    spec: RestorerSpec = RestorerSpec()
+    mode: str = "restore"
+    field: str = "text"
+    restored_field: str | None = "restored"   # None: write the restored text over ``field``
+    edits: bool = False                       # add ``edits`` (restore) / ``spans`` (detect, filter)
+    max_spin: float = 0.3
+    max_chars: int = DEFAULT_MAX_CHARS
+    error_field: str = "error"
+    route_spun: bool = False                  # filter: send spun records to the side output (else drop)
+    encode_jsonl: bool = False                # workers return finished JSONL lines
+
+
+_restorers: dict[RestorerSpec, Any] = {}
+_restorers_lock = threading.Lock()
+
+
+def restorer_for(spec: RestorerSpec):
+    """The Restorer of ``spec`` for this process, built on first use and kept (thread-safe)."""
+    with _restorers_lock:
+        restorer = _restorers.get(spec)
+        if restorer is None:
+            restorer = _restorers[spec] = spec.build()
+        return restorer
+
+
+# --------------------------------------------------------------------------------------------------------
+# Processing records (runs in the workers)
+
+
+@dataclass
+class Stats:
+    documents: int = 0
+    words: int = 0
+    edits: int = 0
+    spun: int = 0
+    errors: int = 0
+    dropped: int = 0
+    routed: int = 0
+
+    def add(self, words: int, edits: int, spun: int, error: int, dest: int) -> None:
+        self.documents += 1
+        self.words += words
+        self.edits += edits
+        self.spun += spun
+        self.errors += error
+        self.dropped += dest == DROP
+        self.routed += dest == SIDE
+
+
+class SetupError(RuntimeError):
+    """A worker could not build its Restorer (bad lexicon or model): fatal for the run."""
+
+
+def process_chunk(job: Job, items: list[tuple]) -> list[tuple]:
+    """Process a chunk of reader items; returns ``(index, dest, payload, words, edits, spun, error)``."""
+    try:
+        restorer = restorer_for(job.spec)
+    except Exception as exc:
+        raise SetupError(f"cannot build the restorer: {type(exc).__name__}: {exc}") from None
+    out = []
+    for index, kind, data, source in items:
+        try:
+            record, words, edits, spun, error, dest = _process_item(restorer, job, kind, data, source)
+        except Exception as exc:  # a bug must not lose the record: report it on the record
+            record = {job.error_field: f"internal error: {type(exc).__name__}: {exc}", "source": source}
+            words = edits = spun = 0
+            error, dest = 1, MAIN
+        payload = encode_json_line(record) if job.encode_jsonl else record
+        out.append((index, dest, payload, words, edits, spun, error))
+    return out
+
+
+def _process_item(restorer, job: Job, kind: int, data, source: str):
+    err = job.error_field
+    if kind == LINE:
+        record = parse_json_line(data, source, err)
+    elif kind == TEXT:
+        rel, raw = data
+        record = {"path": rel}
+        text, problem = decode_text(raw)
+        if problem:
+            record[err] = problem
+        else:
+            record[job.field] = text
+    elif kind == RECORD:
+        record = dict(data)
+    else:
+        record = dict(data)
+    if err in record and kind != RECORD:
+        return record, 0, 0, 0, 1, MAIN
+    return apply_job(restorer, job, record)
+
+
+def apply_job(restorer, job: Job, record: dict):
+    """Restore/detect/filter one record in place of a copy; returns (record, words, edits, spun, error, dest)."""
+    record = dict(record)
+    text = record.get(job.field, _MISSING)
+    problem = check_text(text, job.field, job.max_chars)
+    if problem:
+        record[job.error_field] = problem
+        return record, 0, 0, 0, 1, MAIN
+    try:
+        if job.mode == "restore":
+            result = restorer.restore(text)
+            record[job.restored_field or job.field] = result.text
+            record["spin_score"] = round(result.spin_score, 4)
+            if job.edits:
+                record["edits"] = [e.to_dict() for e in result.edits]
+            n_edits = len(result.edits)
+            score = result.spin_score
+        else:
+            detection = restorer.detect(text)
+            record["spin_score"] = round(detection.spin_score, 4)
+            if job.edits:
+                record["spans"] = [s.to_dict() for s in detection.spans]
+            n_edits = 0
+            score = detection.spin_score
+    except Exception as exc:
+        record[job.error_field] = f"{type(exc).__name__}: {exc}"
+        return record, 0, 0, 0, 1, MAIN
+    spun = int(score > job.max_spin)
+    dest = MAIN
+    if job.mode == "filter" and spun:
+        dest = SIDE if job.route_spun else DROP
+    return record, len(text.split()), n_edits, spun, 0, dest
+
+
+_MISSING = object()
+
+
+def check_text(text, name: str, max_chars: int) -> str | None:
+    """Why ``text`` cannot be processed, or None."""
+    if text is _MISSING:
+        return f"missing field {name!r}"
+    if not isinstance(text, str):
+        return f"field {name!r} is {type(text).__name__}, not a string"
+    if len(text) > max_chars:
+        return f"text too long ({len(text):,} characters; the limit is {max_chars:,}, see --max-chars)"
+    if "\x00" in text:
+        return "text contains NUL bytes (binary data?)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"text is not valid UTF-8 (undecodable data at character {exc.start})"
+    return None
+
+
+def decode_text(raw: bytes) -> tuple[str | None, str | None]:
+    """UTF-8 text of a plain-text file: (text, None) or (None, why not)."""
+    if b"\x00" in raw:
+        return None, "looks like binary data (contains NUL bytes)"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not valid UTF-8 (byte {exc.start})"
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None
+
+
+def parse_json_line(line: bytes, source: str, err: str) -> dict:
+    """A JSON object from one line, or an error record keeping the raw line."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return {err: f"not valid UTF-8 (byte {exc.start})", "source": source,
+                "raw_base64": base64.b64encode(line.rstrip(b"\r\n")).decode("ascii")}
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        return {err: f"invalid JSON: {exc}", "source": source, "raw": text.rstrip("\r\n")}
+    if not isinstance(value, dict):
+        return {err: f"not a JSON object but {type(value).__name__}", "source": source, "raw": text.rstrip("\r\n")}
+    return value
+
+
+def _json_default(value):
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def encode_json_line(record: dict) -> bytes:
+    """One JSONL line; lone surrogates (from "\\ud800" escapes) are kept as escapes."""
+    text = json.dumps(record, ensure_ascii=False, default=_json_default)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = json.dumps(record, ensure_ascii=True, default=_json_default).encode("ascii")
+    return data + b"\n"
+
+
+def _scalar(value):
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return value
