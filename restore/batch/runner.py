@@ -59,14 +59,9 @@ class Options:
 
 
 @dataclass
-class Summary:
-    documents: int = 0
-    words: int = 0
-    edits: int = 0
-    spun: int = 0
-    errors: int = 0
-    dropped: int = 0
-    routed: int = 0
+class Summary(Stats):
+    """A finished run: its counts, how long it took, where it resumed and the spin threshold it used."""
+
     seconds: float = 0.0
     resumed_at: int = 0
     max_spin: float = 0.3
@@ -350,9 +345,8 @@ class _Run:
         return self._summary(started, resumed_at)
 
     def _summary(self, started: float, resumed_at: int) -> Summary:
-        s = self.stats
-        return Summary(s.documents, s.words, s.edits, s.spun, s.errors, s.dropped, s.routed,
-                       time.monotonic() - started, resumed_at, self.job.max_spin)
+        return Summary(**dataclasses.asdict(self.stats), seconds=time.monotonic() - started,
+                       resumed_at=resumed_at, max_spin=self.job.max_spin)
 
     def _items(self, reader: Reader) -> Iterator[tuple]:
         low, extra = self.low, set(self.extra)
