@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from .candidates import CandidateSpan, find_candidates
-from .decode import Settings, SpanPosterior, decode
+from .decode import Settings, SpanPosterior, choose_mode, decode, for_mode
 from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
 from .lm import LanguageModel, NgramLM
@@ -26,6 +26,7 @@ class Restoration:
     edits: list[Edit]
     spin_score: float
     flags: list[Flag] = field(default_factory=list)
+    spinner_mode: str | None = None   # "head" or "shuffle" when a spinner dictionary is loaded
 
     def explain(self) -> str:
         """The edits, one per line, in reading order."""
@@ -37,8 +38,11 @@ class Restoration:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "spin_score": round(self.spin_score, 4),
-                "edits": [e.to_dict() for e in self.edits], "flags": [f.to_dict() for f in self.flags]}
+        out = {"text": self.text, "spin_score": round(self.spin_score, 4),
+               "edits": [e.to_dict() for e in self.edits], "flags": [f.to_dict() for f in self.flags]}
+        if self.spinner_mode:
+            out["spinner_mode"] = self.spinner_mode
+        return out
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,13 @@ class Detection:
 
     spans: list[Flag]
     spin_score: float
+    spinner_mode: str | None = None
 
     def to_dict(self) -> dict:
-        return {"spin_score": round(self.spin_score, 4), "spans": [f.to_dict() for f in self.spans]}
+        out = {"spin_score": round(self.spin_score, 4), "spans": [f.to_dict() for f in self.spans]}
+        if self.spinner_mode:
+            out["spinner_mode"] = self.spinner_mode
+        return out
 
 
 def make_lm(lm: str | LanguageModel | None) -> LanguageModel:
@@ -75,17 +83,24 @@ class Restorer:
     Parameters: ``lm`` ("ngram", a model path or a LanguageModel), ``lexicons`` (extra lexicon files, e.g.
     a tortured-phrase list), ``lexicon`` (a ready Lexicon replacing the bundled ones), ``wordnet`` (use the
     WordNet inverse-thesaurus candidates), ``settings`` (decoder knobs), ``min_confidence`` (a span is
-    restored only when its posterior of being spun reaches it; below, it is at most flagged), ``flag_threshold`` (posterior above which a span is flagged).
+    restored only when its posterior of being spun reaches it; below, it is at most flagged), ``flag_threshold``
+    (posterior above which a span is flagged), ``lexicon_format`` and ``lexicon_trust`` (how to read the
+    ``lexicons`` files: formats and trust classes as in ``restore.dictionary``; detected by default), and
+    decoder knobs by name, e.g. ``spinner_mode="head"`` for a dictionary spinner known to rewrite head
+    words only.
     """
 
     def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
                  lexicon: Lexicon | None = None, wordnet: bool = True, settings: Settings | None = None,
-                 min_confidence: float = 0.5, flag_threshold: float = 0.5, **knobs) -> None:
+                 min_confidence: float = 0.5, flag_threshold: float = 0.5, lexicon_format: str | None = None,
+                 lexicon_trust: str | None = None, **knobs) -> None:
         self.lm = make_lm(lm)
-        self.lexicon = lexicon if lexicon is not None else default_lexicon(lexicons, wordnet=wordnet)
-        if lexicon is not None:
+        if lexicon is None:
+            self.lexicon = default_lexicon(lexicons, wordnet=wordnet, format=lexicon_format, trust=lexicon_trust)
+        else:
+            self.lexicon = lexicon
             for path in lexicons:
-                self.lexicon.load(path)
+                self.lexicon.load(path, format=lexicon_format, trust=lexicon_trust)
         self.settings = replace(settings or Settings(), **knobs)
         self.min_confidence = min_confidence
         self.flag_threshold = flag_threshold
@@ -100,16 +115,23 @@ class Restorer:
                                min_ratio=s.min_ratio)
 
     def _posteriors(self, text: str, progress: Progress | None = None) -> tuple[float, list[SpanPosterior]]:
+        rate, posts, _ = self._decoded(text, progress)
+        return rate, posts
+
+    def _decoded(self, text: str, progress: Progress | None = None):
         tokens = tokenize(text)
         spans = self._find(text, tokens)
         sents = sentences(text, tokens)
+        mode = choose_mode(tokens, sents, spans, self.lm, self.settings)
+        if mode is not None:
+            spans = for_mode(spans, mode)
         rate, posts = decode(tokens, sents, spans, self.lm, self.settings)
         rescore = getattr(self.lm, "rescore", None)  # neural models (restore.neural) take a second look
         if rescore is not None:
             # (a hook written before progress reports existed need not take one)
             extra = {"progress": progress} if progress is not None else {}
             posts = rescore(text, tokens, sents, posts, rate, self, **extra)
-        return rate, posts
+        return rate, posts, mode
 
     def restore(self, text: str, progress: Progress | None = None) -> Restoration:
         """Restore one text.
@@ -118,7 +140,7 @@ class Restorer:
         rescoring; the n-gram decoder needs no progress report): for a progress bar on long documents.
         """
         _check_text(text)
-        rate, posts = self._posteriors(text, progress)
+        rate, posts, mode = self._decoded(text, progress)
         edits: list[Edit] = []
         flags: list[Flag] = []
         for post in posts:
@@ -139,7 +161,7 @@ class Restorer:
                 guess = span.options[best - 1].text + span.possessive if best else ""
                 flags.append(Flag(span.start, span.end, span.spun, post.p_spun, guess, applied))
         edits = _non_overlapping(edits)
-        return Restoration(text, apply_edits(text, edits), edits, rate, flags)
+        return Restoration(text, apply_edits(text, edits), edits, rate, flags, mode)
 
     def restore_many(self, texts: Iterable[str]) -> Iterator[Restoration]:
         """Restore texts one after another, yielding each result as soon as it is ready."""
@@ -149,7 +171,7 @@ class Restorer:
     def detect(self, text: str, progress: Progress | None = None) -> Detection:
         """Spans that look spun and the document spin score (no text is rewritten)."""
         result = self.restore(text, progress)
-        return Detection(result.flags, result.spin_score)
+        return Detection(result.flags, result.spin_score, result.spinner_mode)
 
 
 def _check_text(text: object) -> None:

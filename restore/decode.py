@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from .candidates import CandidateSpan
+from .lexicon import SHUFFLE_ONLY, is_dictionary
 from .lm import BOS, EOS, LanguageModel
 from .tokenize import Token
 
@@ -63,7 +64,8 @@ class Settings:
     # scripts/fit_evidence_calibration.py on synthetic spins and clean documents that neither the
     # benchmark nor benchmarks/dev.py scores, for the bundled n-gram model (refit for another: the script
     # takes --lm); docs/decoder.md has the fit and what it changed.
-    calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.423, 0.314)})
+    calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.423, 0.314),
+                                                       "dictionary": (0.424, -0.92)})
     gain_shift: float = 0.0        # nats taken off every calibrated span evidence (a manual offset)
     present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
@@ -83,13 +85,23 @@ class Settings:
     # calibration above is fitted per group and assumes these groups.)
     source_groups: dict = field(default_factory=lambda: {"wordnet": "thesaurus"})
     per_group_rates: bool = True
+    # A spinner dictionary the user loads (restore.dictionary) is a channel, not a list of facts: its
+    # pairs form the rate group "dictionary", under the document gate, with this trust.
+    dictionary_scale: float = 2.0
+    # "head" (only head words are replaced), "shuffle" (any member by any other), or "auto": the mode
+    # whose fitted channel explains the document better (``choose_mode``).
+    spinner_mode: str = "auto"
 
     def scale(self, source: str) -> float:
         """Trust in a lexicon source (multiplies its weights)."""
+        if is_dictionary(source):
+            return self.dictionary_scale
         return self.source_scale.get(source, self.user_scale)
 
     def group(self, source: str) -> str:
         """Which spin rate applies to a source's candidates."""
+        if is_dictionary(source):
+            return "dictionary" if self.per_group_rates else "spinner"
         if not self.per_group_rates:
             return "user" if source not in self.source_scale else "spinner"
         if source in self.source_groups:
@@ -257,7 +269,7 @@ def _local_gains(norms: list[str], bounds: list[tuple[int, int]], by_sentence: l
 def estimate_rates(gains: dict[str, list[float]], settings: Settings) -> dict[str, float]:
     """Spin rate per source group, after the document gate (see ``Settings.doc_threshold``)."""
     rates: dict[str, float] = {}
-    for group in set(gains) | {"spinner", "thesaurus", "user"}:
+    for group in set(gains) | {"spinner", "thesaurus", "user", "dictionary"}:
         values = gains.get(group, [])
         if settings.rate is not None:
             rate = settings.rate
@@ -293,6 +305,44 @@ def document_evidence(gains: list[float], rate: float) -> float:
         a, b = keep, spin + g
         total += (a if a > b else b) + math.log1p(math.exp(-abs(a - b)))
     return total
+
+
+def for_mode(spans: list[CandidateSpan], mode: str) -> list[CandidateSpan]:
+    """The spans as a spinner in ``mode`` could have written them: in head-only mode a spinner dictionary
+    only ever stands for its head words, so its shuffle-only originals are dropped."""
+    if mode != "head":
+        return spans
+    out = []
+    for span in spans:
+        if any(o.source.startswith(SHUFFLE_ONLY) for o in span.options):
+            options = tuple(o for o in span.options if not o.source.startswith(SHUFFLE_ONLY))
+            if not options:
+                continue
+            span = replace(span, options=options)
+        out.append(span)
+    return out
+
+
+def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
+                lm: LanguageModel, settings: Settings = Settings()) -> str | None:
+    """The spinner mode that explains the document better, or None without spinner-dictionary candidates.
+
+    Each mode's dictionary candidates get their own EM-fitted spin rate; the mode with the larger
+    document log-likelihood ratio (spun at that rate over not spun) wins. A shuffle spinner rewrites head
+    words too, so a document where heads read as spun favours it; where heads read as original, the extra
+    candidates only cost the shuffle channel its ln(1 - rate) at each of them.
+    """
+    if settings.spinner_mode != "auto":
+        return settings.spinner_mode
+    if not any(o.source.startswith(SHUFFLE_ONLY) for s in spans for o in s.options):
+        return None if not any(is_dictionary(o.source) for s in spans for o in s.options) else "head"
+    scores = {}
+    for mode in ("head", "shuffle"):
+        evidence = span_evidence(tokens, sentences, for_mode(spans, mode), lm, settings)
+        gains = calibrated([e for e in evidence if e.group == "dictionary"], settings).get("dictionary", [])
+        rate = estimate_rate(gains, settings)
+        scores[mode] = document_evidence(gains, rate)
+    return "shuffle" if scores["shuffle"] > scores["head"] else "head"
 
 
 class _Memo:

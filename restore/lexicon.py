@@ -11,13 +11,16 @@ Lexicons are tab-separated files. Two layouts are read:
 * ``spun<TAB>original`` -- user lists, e.g. the Problematic Paper Screener export of tortured phrases
   (``tortured<TAB>expected``); every row gets ``default_weight``.
 
-Lines starting with ``#`` and a header row are skipped. Phrases are matched case-insensitively, token by
-token, with a trie built once: matching a document is one walk per word.
+Lines starting with ``#`` and a header row are skipped. Spinner thesauri (synonym groups, MyThes, spintax)
+are read too, and become channel pairs in the spinner's mode: see ``restore.dictionary``. Phrases are
+matched case-insensitively, token by token, with a trie built once: matching a document is one walk per
+word.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -25,6 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .dictionary import (MAX_PHRASE_WORDS, PHRASE_FORMATS, FORMATS, LexiconError, detect_format, group_pairs,
+                         quote, read_groups, read_lines)
 from .tokenize import tokenize
 
 
@@ -46,8 +51,16 @@ class Entry:
 _HEADERS = {("spun", "original"), ("tortured", "expected")}
 
 
-class LexiconError(ValueError):
-    """A lexicon file that cannot be read."""
+TRUSTS = ("phrases", "dictionary")
+# Source names of spinner-dictionary pairs: "dictionary:NAME" for a pair a head-only spinner can write
+# (member -> head), "dictionary-shuffle:NAME" for one only a shuffle spinner writes (any -> non-head).
+DICTIONARY = "dictionary:"
+SHUFFLE_ONLY = "dictionary-shuffle:"
+
+
+def is_dictionary(source: str) -> bool:
+    """Whether pairs of ``source`` come from a spinner dictionary (gated) rather than a phrase list."""
+    return source.startswith(DICTIONARY) or source.startswith(SHUFFLE_ONLY)
 
 
 _SIMPLE = re.compile(r"[a-z]+(?: [a-z]+)*")
@@ -180,46 +193,84 @@ class Lexicon:
             self._entries.pop(spun, None)
 
     def load(self, path: str | os.PathLike, *, default_weight: float = 0.8, source: str | None = None,
-             trusted: bool = False) -> "Lexicon":
-        """Add every pair of a lexicon file (see the module docstring for layouts).
+             trusted: bool = False, format: str | None = None, trust: str | None = None,
+             mode: str = "head") -> "Lexicon":
+        """Add every pair of a lexicon file (formats: ``restore.dictionary``).
 
-        ``trusted`` is for the bundled, compiled files (normalised spun phrases, four columns, checked by
-        the test suite): their rows are filed unparsed and only parsed when a phrase is matched.
+        ``format`` overrides the detected one. ``trust`` is "phrases" (each row applies anywhere, as a
+        user vouches for it) or "dictionary" (a spinner's channel, under the document gate); the default
+        follows the format: TSV and PPS lists are phrases, synonym groups a dictionary. A dictionary file
+        is loaded for both spinner modes (the decoder picks one per document); as a phrase list, groups
+        give the pairs of ``mode``. ``trusted`` is for the bundled, compiled files (normalised spun
+        phrases, four columns, checked by the test suite): their rows are filed unparsed and only parsed
+        when a phrase is matched.
         """
         path = Path(path)
         if trusted:
             self._load_trusted(path)
             self.sources.append(str(path))
             return self
+        if format is not None and format not in FORMATS:
+            raise LexiconError(f"unknown lexicon format {format!r}: use one of {', '.join(FORMATS)}")
+        if trust is not None and trust not in TRUSTS:
+            raise LexiconError(f"unknown lexicon trust {trust!r}: use one of {', '.join(TRUSTS)}")
+        _check_weight(default_weight, "default weight")
         name = source or path.stem
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            raise LexiconError(f"lexicon file not found: {path}") from None
-        except UnicodeDecodeError as exc:
-            raise LexiconError(f"lexicon file is not UTF-8 text: {path} ({exc.reason} at byte {exc.start})") from None
-        for number, line in enumerate(lines, 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) < 2:
-                raise LexiconError(f"{path}:{number}: expected 'spun<TAB>original[<TAB>weight<TAB>source]', got {line!r}")
-            if (cols[0].strip().lower(), cols[1].strip().lower()) in _HEADERS:
-                continue
-            weight = default_weight
-            if len(cols) >= 3 and cols[2].strip():
-                try:
-                    weight = float(cols[2])
-                except ValueError:
-                    raise LexiconError(f"{path}:{number}: weight is not a number: {cols[2]!r}") from None
-            src = cols[3].strip() if len(cols) >= 4 and cols[3].strip() else name
-            original = cols[1].strip()
-            if original:
-                key = phrase_key(cols[0].strip())
-                if key:
-                    self._add(key, original, weight, src)
+        lines = read_lines(path)
+        fmt = format or detect_format(lines)
+        trust = trust or ("phrases" if fmt in PHRASE_FORMATS else "dictionary")
+        if fmt in PHRASE_FORMATS:
+            rows = _pair_rows(lines, str(path), default_weight, name)
+        else:
+            groups = read_groups(lines, fmt, str(path))
+            if trust == "dictionary":
+                heads = {(s, o) for s, o, _ in group_pairs(groups, "head")}
+                rows = ((s, o, w, (DICTIONARY if (s, o) in heads else SHUFFLE_ONLY) + name)
+                        for s, o, w in group_pairs(groups, "shuffle"))
+            else:
+                rows = ((s, o, w, name) for s, o, w in group_pairs(groups, mode))
+        for spun, original, weight, src in rows:
+            if trust == "dictionary" and not is_dictionary(src):
+                src = DICTIONARY + src
+            key = phrase_key(spun)
+            if key:
+                self._add(key, original, weight, src)
         self.sources.append(str(path))
         return self
+
+
+def _check_weight(weight: float, what: str, where: str = "") -> float:
+    if not (isinstance(weight, (int, float)) and math.isfinite(weight) and weight > 0):
+        raise LexiconError(f"{where}{what} must be a finite number above 0, got {weight!r}")
+    return float(weight)
+
+
+def _pair_rows(lines: list[str], where: str, default_weight: float, name: str):
+    """``(spun, original, weight, source)`` of a TSV or PPS file, checked line by line."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2:
+            raise LexiconError(f"{where}:{number}: expected 'spun<TAB>original[<TAB>weight<TAB>source]', "
+                               f"got {quote(line)}")
+        if (cols[0].strip().lower(), cols[1].strip().lower()) in _HEADERS:
+            continue
+        weight = default_weight
+        if len(cols) >= 3 and cols[2].strip():
+            try:
+                weight = float(cols[2])
+            except ValueError:
+                raise LexiconError(f"{where}:{number}: weight is not a number: {quote(cols[2])}") from None
+            _check_weight(weight, "weight", f"{where}:{number}: ")
+        spun, original = cols[0].strip(), cols[1].strip()
+        for phrase in (spun, original):
+            if len(phrase.split()) > MAX_PHRASE_WORDS:
+                raise LexiconError(f"{where}:{number}: a phrase of more than {MAX_PHRASE_WORDS} words: "
+                                   f"{quote(phrase)}")
+        src = cols[3].strip() if len(cols) >= 4 and cols[3].strip() else name
+        if spun and original:
+            yield spun, original, weight, src
 
 
 BUNDLED = ("spinner.tsv", "wordnet_inverse.tsv")
@@ -247,8 +298,10 @@ def bundled_path(name: str) -> Path:
     return Path(str(resources.files("restore._lexicons").joinpath(name)))
 
 
-def default_lexicon(extra: Iterable[str | os.PathLike] = (), *, wordnet: bool = True) -> Lexicon:
-    """The bundled lexicons (curated spinner lexicon, WordNet inverse thesaurus) plus user files."""
+def default_lexicon(extra: Iterable[str | os.PathLike] = (), *, wordnet: bool = True, format: str | None = None,
+                    trust: str | None = None) -> Lexicon:
+    """The bundled lexicons (curated spinner lexicon, WordNet inverse thesaurus) plus user files (their
+    ``format`` and ``trust`` as in ``Lexicon.load``)."""
     lex = Lexicon()
     for name in BUNDLED:
         if name == "wordnet_inverse.tsv" and not wordnet:
@@ -257,6 +310,6 @@ def default_lexicon(extra: Iterable[str | os.PathLike] = (), *, wordnet: bool = 
         if path.exists():
             lex.load(path, trusted=True)
     for path in extra:
-        lex.load(path)
+        lex.load(path, format=format, trust=trust)
     return lex
 
