@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from .candidates import CandidateSpan, find_candidates
-from .decode import Settings, SpanPosterior, choose_mode, decode, for_mode
+from .decode import Settings, SpanPosterior, choose_mode, decode, for_mode, head_exposures
 from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
 from .lm import LanguageModel, NgramLM
@@ -122,10 +122,14 @@ class Restorer:
         tokens = tokenize(text)
         spans = self._find(text, tokens)
         sents = sentences(text, tokens)
-        mode = choose_mode(tokens, sents, spans, self.lm, self.settings)
+        heads = (self.lexicon.heads, self.lexicon.max_head_len)
+        mode = choose_mode(tokens, sents, spans, self.lm, self.settings, heads)
+        exposures = None
         if mode is not None:
             spans = for_mode(spans, mode)
-        rate, posts = decode(tokens, sents, spans, self.lm, self.settings)
+            if mode == "head":
+                exposures = {"dictionary": head_exposures(tokens, spans, *heads)}
+        rate, posts = decode(tokens, sents, spans, self.lm, self.settings, exposures)
         rescore = getattr(self.lm, "rescore", None)  # neural models (restore.neural) take a second look
         if rescore is not None:
             # (a hook written before progress reports existed need not take one)
@@ -150,10 +154,13 @@ class Restorer:
             applied = post.chosen > 0 and post.p_spun >= self.min_confidence
             if applied:
                 opt = span.options[post.chosen - 1]
+                # The same original may come from two lexicons (a spinner dictionary and a bundled one):
+                # its confidence is their sum, and it is not its own runner-up.
+                same = [k for k in ranked if span.options[k - 1].text.lower() == opt.text.lower()]
                 alts = tuple((match_style(span.spun, span.options[k - 1].text) + span.possessive, post.probs[k])
-                             for k in ranked if k != post.chosen)
+                             for k in ranked if k not in same)
                 alts += (("(keep)", post.probs[0]),)
-                gain = post.probs[post.chosen]
+                gain = sum(post.probs[k] for k in same)
                 edits.append(Edit(span.start, span.end, span.spun, match_style(span.spun, opt.text) + span.possessive,
                                   gain, tuple(sorted(alts, key=lambda a: -a[1]))[:5],
                                   f"{opt.source} lexicon, weight {opt.weight:.2f}"))

@@ -40,6 +40,9 @@ class Settings:
     prior_b: float = 15.0
     min_rate: float = 1e-5
     max_rate: float = 0.6
+    # A spinner dictionary explains its spans fully (head words left standing are counted too), so its
+    # rate may go as high as a plugin set to rewrite nearly every word it knows.
+    dictionary_max_rate: float = 0.95
     em_steps: int = 10
     beam: int = 8                  # LM states kept per lattice position
     max_sentence: int = 150        # longer runs of words without a sentence break are decoded in pieces
@@ -123,12 +126,19 @@ class SpanPosterior:
 
 
 def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
-           lm: LanguageModel, settings: Settings = Settings()) -> tuple[float, list[SpanPosterior]]:
-    """Spin rate and per-span decisions for a whole document."""
+           lm: LanguageModel, settings: Settings = Settings(),
+           exposures: dict[str, int] | None = None) -> tuple[float, list[SpanPosterior]]:
+    """Spin rate and per-span decisions for a whole document.
+
+    ``exposures`` counts, per rate group, the places the spinner could have rewritten but that are no
+    candidate span (a head-only spinner's head words left standing): each is a kept opportunity.
+    """
     bounds, norms, by_sentence = _layout(tokens, sentences, spans, settings)
     lm = _Memo(lm)
     evidence, by_sentence = _local_gains(norms, bounds, by_sentence, lm, settings)
-    rates = estimate_rates(calibrated(evidence, settings), settings)
+    rates = estimate_rates(calibrated(evidence, settings), settings, exposures)
+    if rates.get("dictionary") == 0.0:
+        by_sentence = [_without_group(sent, "dictionary", settings) for sent in by_sentence]
     if settings.lm_weight != 1.0:
         lm = _Memo(lm._lm, settings.lm_weight)
     out: list[SpanPosterior] = []
@@ -266,33 +276,42 @@ def _local_gains(norms: list[str], bounds: list[tuple[int, int]], by_sentence: l
     return evidence, pruned
 
 
-def estimate_rates(gains: dict[str, list[float]], settings: Settings) -> dict[str, float]:
+def estimate_rates(gains: dict[str, list[float]], settings: Settings,
+                   exposures: dict[str, int] | None = None) -> dict[str, float]:
     """Spin rate per source group, after the document gate (see ``Settings.doc_threshold``)."""
     rates: dict[str, float] = {}
+    exposures = exposures or {}
     for group in set(gains) | {"spinner", "thesaurus", "user", "dictionary"}:
         values = gains.get(group, [])
         if settings.rate is not None:
             rate = settings.rate
         else:
-            rate = estimate_rate(values, settings)
+            kept = exposures.get(group, 0)
+            rate = estimate_rate(values, settings, kept, settings.dictionary_max_rate if group == "dictionary" else None)
             needed = settings.doc_threshold + settings.doc_threshold_per_span * len(values)
-            rate = max(settings.min_rate, rate * _sigmoid(document_evidence(values, rate) - needed))
+            evidence = document_evidence(values, rate) + kept * math.log(1.0 - rate)
+            if group == "dictionary" and evidence < needed:
+                rate = 0.0   # a gate that holds shut: a thesaurus of ordinary words must not touch clean text
+            else:
+                rate = max(settings.min_rate, rate * _sigmoid(evidence - needed))
         if group == "user":
             rate = max(rate, settings.user_rate)
         rates[group] = rate
     return rates
 
 
-def estimate_rate(gains: list[float], settings: Settings) -> float:
-    """MAP spin rate by EM: each span is spun with posterior sigmoid(gain + logit(rate))."""
+def estimate_rate(gains: list[float], settings: Settings, kept: int = 0, max_rate: float | None = None) -> float:
+    """MAP spin rate by EM: each span is spun with posterior sigmoid(gain + logit(rate)); ``kept`` more
+    opportunities are known to be unspun."""
     rate = settings.prior_a / (settings.prior_a + settings.prior_b)
+    top = settings.max_rate if max_rate is None else max_rate
     if not gains:
-        return max(settings.min_rate, min(settings.max_rate, rate))
+        return max(settings.min_rate, min(top, rate))
     for _ in range(settings.em_steps):
         logit = math.log(rate / (1.0 - rate))
         expected = sum(_sigmoid(g + logit) for g in gains)
-        rate = (expected + settings.prior_a - 1.0) / (len(gains) + settings.prior_a + settings.prior_b - 2.0)
-        rate = max(settings.min_rate, min(settings.max_rate, rate))
+        rate = (expected + settings.prior_a - 1.0) / (len(gains) + kept + settings.prior_a + settings.prior_b - 2.0)
+        rate = max(settings.min_rate, min(top, rate))
     return rate
 
 
@@ -305,6 +324,16 @@ def document_evidence(gains: list[float], rate: float) -> float:
         a, b = keep, spin + g
         total += (a if a > b else b) + math.log1p(math.exp(-abs(a - b)))
     return total
+
+
+def _without_group(spans: list[CandidateSpan], group: str, settings: Settings) -> list[CandidateSpan]:
+    """The spans with one rate group's originals removed (spans left without originals are dropped)."""
+    out = []
+    for span in spans:
+        options = tuple(o for o in span.options if settings.group(o.source) != group)
+        if options:
+            out.append(span if len(options) == len(span.options) else replace(span, options=options))
+    return out
 
 
 def for_mode(spans: list[CandidateSpan], mode: str) -> list[CandidateSpan]:
@@ -323,8 +352,26 @@ def for_mode(spans: list[CandidateSpan], mode: str) -> list[CandidateSpan]:
     return out
 
 
+def head_exposures(tokens: list[Token], spans: list[CandidateSpan], heads: set[str], longest: int) -> int:
+    """Head words of a spinner dictionary that stand in the document outside every dictionary candidate:
+    places a head-only spinner could have rewritten and left alone."""
+    if not heads:
+        return 0
+    covered = {i for s in spans if any(is_dictionary(o.source) for o in s.options) for i in range(s.first, s.last)}
+    norms = [t.norm for t in tokens]
+    count, i = 0, 0
+    while i < len(norms):
+        for n in range(min(longest, len(norms) - i), 0, -1):
+            if " ".join(norms[i:i + n]) in heads and not covered.intersection(range(i, i + n)):
+                count += 1
+                i += n - 1
+                break
+        i += 1
+    return count
+
+
 def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
-                lm: LanguageModel, settings: Settings = Settings()) -> str | None:
+                lm: LanguageModel, settings: Settings = Settings(), heads: tuple[set[str], int] = (set(), 0)) -> str | None:
     """The spinner mode that explains the document better, or None without spinner-dictionary candidates.
 
     Each mode's dictionary candidates get their own EM-fitted spin rate; the mode with the larger
@@ -338,10 +385,12 @@ def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[C
         return None if not any(is_dictionary(o.source) for s in spans for o in s.options) else "head"
     scores = {}
     for mode in ("head", "shuffle"):
-        evidence = span_evidence(tokens, sentences, for_mode(spans, mode), lm, settings)
+        mode_spans = for_mode(spans, mode)
+        evidence = span_evidence(tokens, sentences, mode_spans, lm, settings)
         gains = calibrated([e for e in evidence if e.group == "dictionary"], settings).get("dictionary", [])
-        rate = estimate_rate(gains, settings)
-        scores[mode] = document_evidence(gains, rate)
+        kept = head_exposures(tokens, mode_spans, *heads) if mode == "head" else 0
+        rate = estimate_rate(gains, settings, kept, settings.dictionary_max_rate)
+        scores[mode] = document_evidence(gains, rate) + kept * math.log(1.0 - rate)
     return "shuffle" if scores["shuffle"] > scores["head"] else "head"
 
 
@@ -367,7 +416,7 @@ class _Memo:
 
 def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSpan], lm: LanguageModel,
                      rates: dict[str, float], settings: Settings) -> list[SpanPosterior]:
-    log_rates = {g: math.log(r) for g, r in rates.items()}
+    log_rates = {g: math.log(r) if r > 0 else -math.inf for g, r in rates.items()}
     n = s1 - s0
     starting: dict[int, list[CandidateSpan]] = {}
     for span in spans:
@@ -441,8 +490,9 @@ def _channel(opt, span: CandidateSpan, log_rates: dict[str, float], settings: Se
     score = log_rates[settings.group(opt.source)] + math.log(opt.weight * settings.scale(opt.source))
     score += settings.length_bonus * extra
     if (settings.unigram_discount and lm is not None and len(opt.words) == 1 and len(span.words) == 1
-            and not _has_digit(opt.words[0]) and not _has_digit(span.words[0])):
-        # (numbers are scored by rule, not by frequency: nothing to discount)
+            and not _has_digit(opt.words[0]) and not _has_digit(span.words[0]) and not is_dictionary(opt.source)):
+        # (numbers are scored by rule, not by frequency: nothing to discount; a spinner dictionary's head
+        # words are the frequent ones by construction, so there the preference is evidence, not taste)
         score -= settings.unigram_discount * (lm.logprob(opt.words[0], ()) - lm.logprob(span.words[0], ()))
     return score
 

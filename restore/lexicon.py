@@ -89,6 +89,8 @@ class Lexicon:
         self._entries: dict[str, list[Entry]] = {}
         self.max_len = 0
         self.sources: list[str] = []
+        self.heads: set[str] = set()   # head words of loaded spinner dictionaries, as normalised phrases
+        self.max_head_len = 0
 
     @property
     def size(self) -> int:
@@ -127,14 +129,18 @@ class Lexicon:
             for line in raw or ():
                 original, weight, source = line.split("\t")
                 rows.append((original, float(weight), source))
-            best: dict[str, Entry] = {}
+            # One entry per original and trust class: a spinner dictionary's pair must not hide the bundled
+            # pair for the same original (the dictionary's rate may be gated shut where the bundled one
+            # still applies), nor the other way round.
+            best: dict[tuple[str, bool], Entry] = {}
             for original, weight, source in rows:
                 words = phrase_key(original)
                 if not words or " ".join(words) == text:
                     continue
-                old = best.get(original.lower())
+                key = (original.lower(), is_dictionary(source))
+                old = best.get(key)
                 if old is None or weight > old.weight:
-                    best[original.lower()] = Entry(original, weight, source, words)
+                    best[key] = Entry(original, weight, source, words)
             entries = sorted(best.values(), key=lambda e: (-e.weight, e.text))
             self._entries[text] = entries  # benign race: every thread computes the same list
         return entries
@@ -225,6 +231,10 @@ class Lexicon:
             groups = read_groups(lines, fmt, str(path))
             if trust == "dictionary":
                 heads = {(s, o) for s, o, _ in group_pairs(groups, "head")}
+                for members in groups:
+                    key = phrase_key(members[0])
+                    self.heads.add(" ".join(key))
+                    self.max_head_len = max(self.max_head_len, len(key))
                 rows = ((s, o, w, (DICTIONARY if (s, o) in heads else SHUFFLE_ONLY) + name)
                         for s, o, w in group_pairs(groups, "shuffle"))
             else:

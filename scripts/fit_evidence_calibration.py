@@ -18,6 +18,11 @@ python-docs.
     pip install -e '.[bench]' && python -m benchmarks.corpus --install
     python scripts/fit_evidence_calibration.py          # prints the fitted values for restore/decode.py
     python scripts/fit_evidence_calibration.py unigram_discount=0.6    # ... under other decoder settings
+    python scripts/fit_evidence_calibration.py --dictionary   # the "dictionary" group (spinner thesauri)
+
+With ``--dictionary`` the spins come from the group spinner of benchmarks/dictionary.py (half A of the
+stand-in thesaurus, head-only and shuffle modes, rates 0.15 / 0.25 / 0.35) and the restorer has half A
+loaded as a spinner dictionary; spans are taken in the spinner's true mode, clean documents in both.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import restore  # noqa: E402
 from benchmarks import datasets  # noqa: E402
 from benchmarks.dev import dev_documents  # noqa: E402
-from restore.decode import span_evidence  # noqa: E402
+from restore.decode import for_mode, span_evidence  # noqa: E402
 from restore.tokenize import sentences, tokenize  # noqa: E402
 
 FIT_POOL = range(32, 42)
@@ -50,14 +55,16 @@ def documents():
     return dev_documents(len(FIT_POOL), len(FIT_CLEAN), pool_start=FIT_POOL.start, clean_start=FIT_CLEAN.start)
 
 
-def rows_for(restorer, doc_id: str, ex) -> list[tuple[str, str, float, int]]:
+def rows_for(restorer, doc_id: str, ex, mode: str | None = None) -> list[tuple[str, str, float, int]]:
     """(document, group, raw gain, label) for every candidate span and group of one example."""
     text = ex.spun
     tokens = tokenize(text)
     gold = {(s.start, s.end): s.original.lower() for s in ex.spans}
     out = []
-    for e in span_evidence(tokens, sentences(text, tokens), restorer.candidates(text), restorer.lm,
-                           restorer.settings):
+    spans = restorer.candidates(text)
+    if mode is not None:
+        spans = for_mode(spans, mode)
+    for e in span_evidence(tokens, sentences(text, tokens), spans, restorer.lm, restorer.settings):
         original = gold.get((e.span.start, e.span.end))
         label = int(original is not None and any(o.lower() == original for o in e.originals))
         out.append((doc_id, e.group, e.gain, label))
@@ -106,9 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("knobs", nargs="*", help="other decoder settings to fit under, as name=value")
     ap.add_argument("--lm", default="ngram", help="the n-gram model file the decoder will use (default: bundled)")
+    ap.add_argument("--dictionary", action="store_true", help="fit the spinner-dictionary group instead")
     args = ap.parse_args(argv)
     knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
     t0 = time.perf_counter()
+    if args.dictionary:
+        return fit_dictionary(args.lm, knobs)
     restorer = restore.Restorer(lm=args.lm, **{"per_group_rates": True, **knobs})   # one group per source kind
     pool, clean = documents()
     rows = []
@@ -132,6 +142,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{group}: {len(items)} spans, {sum(lab for *_, lab in items)} gold; a = {a:.3f}, b = {b:.3f}; "
               f"mean NLL {nll:.4f} (raw gain - 0.3: {raw:.4f})")
     print("calibration =", fitted)
+    return 0
+
+
+def fit_dictionary(lm: str, knobs: dict) -> int:
+    import tempfile
+
+    from benchmarks.dictionary import RATES as DICT_RATES
+    from benchmarks.dictionary import GroupSpinner, halves, write_groups
+    a, _ = halves()
+    with tempfile.TemporaryDirectory() as tmp:
+        restorer = restore.Restorer(lm=lm, lexicons=[write_groups(a, Path(tmp) / "a.txt")], **knobs)
+    pool, clean = documents()
+    rows = []
+    for ex in clean:
+        for mode in ("head", "shuffle"):
+            rows += rows_for(restorer, f"clean:{mode}:{ex.id}", ex, mode)
+    for mode in ("head", "shuffle"):
+        spinner = GroupSpinner(a, mode)
+        for r_i, rate in enumerate(DICT_RATES):
+            for i, d in enumerate(pool):
+                ex = spinner.spin(d["id"], d["text"], rate, SEED + 97 * r_i + i)
+                rows += rows_for(restorer, f"{mode}:{rate}:{d['id']}", ex, mode)
+    items = [(doc, gain, label) for doc, group, gain, label in rows if group == "dictionary"]
+    a_, b_, nll, raw = fit(items)
+    print(f"dictionary: {len(items)} spans, {sum(lab for *_, lab in items)} gold; a = {a_:.3f}, b = {b_:.3f}; "
+          f"mean NLL {nll:.4f} (raw gain - 0.3: {raw:.4f})")
     return 0
 
 
