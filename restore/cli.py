@@ -94,7 +94,29 @@ def colour_diff(result, colour: bool) -> str:
 def _restorer(args):
     from . import Restorer
     return Restorer(lm=args.lm, lexicons=args.lexicon, wordnet=not args.no_wordnet,
-                    min_confidence=args.min_confidence)
+                    min_confidence=args.min_confidence, **lexicon_options(args))
+
+
+def lexicon_options(args) -> dict:
+    """Restorer keywords of the --lexicon-format, --lexicon-trust and --spinner-mode options."""
+    return {"lexicon_format": None if args.lexicon_format == "auto" else args.lexicon_format,
+            "lexicon_trust": None if args.lexicon_trust == "auto" else args.lexicon_trust,
+            "spinner_mode": args.spinner_mode}
+
+
+def add_lexicon_options(parser) -> None:
+    """The options that say how --lexicon files are read (shared by text, detect and batch)."""
+    from .dictionary import FORMATS
+    parser.add_argument("--lexicon-format", choices=("auto",) + FORMATS, default="auto",
+                        help="format of the --lexicon files (default: detected): tsv, pps (tortured<TAB>"
+                             "expected), groups (head|synonym|...), mythes (.dat thesaurus), spintax ({a|b|c})")
+    parser.add_argument("--lexicon-trust", choices=("auto", "phrases", "dictionary"), default="auto",
+                        help="phrases: every pair applies, even in otherwise clean text; dictionary: a spinner's "
+                             "thesaurus, used only where the document reads as spun (default: phrases for "
+                             "tsv/pps, dictionary for the group formats)")
+    parser.add_argument("--spinner-mode", choices=("auto", "head", "shuffle"), default="auto",
+                        help="how the spinner used a dictionary: head (head words replaced), shuffle (any "
+                             "member by any other), auto (chosen per document; default)")
 
 
 class _Bar:
@@ -174,9 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print the full result as JSON")
     common.add_argument("--lm", default="ngram", help="language model: ngram (default), gemma (neural rescoring, needs restore[neural]), "
                         "an n-gram model file, or a Hugging Face model folder")
-    common.add_argument("--lexicon", action="append", default=[], metavar="TSV",
-                        help="extra lexicon (spun<TAB>original[<TAB>weight]); repeatable; PPS tortured-phrase "
-                             "exports work as they are")
+    common.add_argument("--lexicon", action="append", default=[], metavar="FILE",
+                        help="extra lexicon: spun<TAB>original[<TAB>weight] pairs, a PPS tortured-phrase export, "
+                             "or a spinner thesaurus (synonym groups, MyThes, spintax); repeatable")
+    add_lexicon_options(common)
     common.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
     common.add_argument("--min-confidence", type=float, default=0.5,
                         help="apply only edits at least this confident (default 0.5)")

@@ -40,9 +40,6 @@ class Settings:
     prior_b: float = 15.0
     min_rate: float = 1e-5
     max_rate: float = 0.6
-    # A spinner dictionary explains its spans fully (head words left standing are counted too), so its
-    # rate may go as high as a plugin set to rewrite nearly every word it knows.
-    dictionary_max_rate: float = 0.95
     em_steps: int = 10
     beam: int = 8                  # LM states kept per lattice position
     max_sentence: int = 150        # longer runs of words without a sentence break are decoded in pieces
@@ -137,6 +134,13 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
     lm = _Memo(lm)
     evidence, by_sentence = _local_gains(norms, bounds, by_sentence, lm, settings)
     rates = estimate_rates(calibrated(evidence, settings), settings, exposures)
+    if rates.get("dictionary", 0.0) > 0.0:
+        # Explaining away: where the spinner's own dictionary is at work, the spans it accounts for say
+        # nothing about the other groups' rates (a thesaurus lists the same words, so it would read the
+        # dictionary's spins as its own and restore untouched words at an inflated rate).
+        ours = {(e.span.first, e.span.last) for e in evidence if e.group == "dictionary"}
+        rest = [e for e in evidence if e.group == "dictionary" or (e.span.first, e.span.last) not in ours]
+        rates = estimate_rates(calibrated(rest, settings), settings, exposures)
     if rates.get("dictionary") == 0.0:
         by_sentence = [_without_group(sent, "dictionary", settings) for sent in by_sentence]
     if settings.lm_weight != 1.0:
@@ -287,7 +291,7 @@ def estimate_rates(gains: dict[str, list[float]], settings: Settings,
             rate = settings.rate
         else:
             kept = exposures.get(group, 0)
-            rate = estimate_rate(values, settings, kept, settings.dictionary_max_rate if group == "dictionary" else None)
+            rate = estimate_rate(values, settings, kept)
             needed = settings.doc_threshold + settings.doc_threshold_per_span * len(values)
             evidence = document_evidence(values, rate) + kept * math.log(1.0 - rate)
             if group == "dictionary" and evidence < needed:
@@ -300,11 +304,11 @@ def estimate_rates(gains: dict[str, list[float]], settings: Settings,
     return rates
 
 
-def estimate_rate(gains: list[float], settings: Settings, kept: int = 0, max_rate: float | None = None) -> float:
+def estimate_rate(gains: list[float], settings: Settings, kept: int = 0) -> float:
     """MAP spin rate by EM: each span is spun with posterior sigmoid(gain + logit(rate)); ``kept`` more
     opportunities are known to be unspun."""
     rate = settings.prior_a / (settings.prior_a + settings.prior_b)
-    top = settings.max_rate if max_rate is None else max_rate
+    top = settings.max_rate
     if not gains:
         return max(settings.min_rate, min(top, rate))
     for _ in range(settings.em_steps):
@@ -370,6 +374,13 @@ def head_exposures(tokens: list[Token], spans: list[CandidateSpan], heads: set[s
     return count
 
 
+# Nats by which the shuffle channel must explain a document better before it is chosen. Shuffle offers
+# every member of a line as an original, and the calibrated evidence of a span sums over its originals,
+# so it fits head-only documents nearly as well; on development documents (benchmarks/dictionary.py
+# --dev) head-only spins scored -13..+4 nats for shuffle, shuffle spins +21..+35.
+SHUFFLE_MARGIN = 10.0
+
+
 def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
                 lm: LanguageModel, settings: Settings = Settings(), heads: tuple[set[str], int] = (set(), 0)) -> str | None:
     """The spinner mode that explains the document better, or None without spinner-dictionary candidates.
@@ -379,6 +390,8 @@ def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[C
     words too, so a document where heads read as spun favours it; where heads read as original, the extra
     candidates only cost the shuffle channel its ln(1 - rate) at each of them.
     """
+    if settings.spinner_mode not in ("auto", "head", "shuffle"):
+        raise ValueError(f"unknown spinner mode {settings.spinner_mode!r}: use auto, head or shuffle")
     if settings.spinner_mode != "auto":
         return settings.spinner_mode
     if not any(o.source.startswith(SHUFFLE_ONLY) for s in spans for o in s.options):
@@ -389,9 +402,9 @@ def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[C
         evidence = span_evidence(tokens, sentences, mode_spans, lm, settings)
         gains = calibrated([e for e in evidence if e.group == "dictionary"], settings).get("dictionary", [])
         kept = head_exposures(tokens, mode_spans, *heads) if mode == "head" else 0
-        rate = estimate_rate(gains, settings, kept, settings.dictionary_max_rate)
+        rate = estimate_rate(gains, settings, kept)
         scores[mode] = document_evidence(gains, rate) + kept * math.log(1.0 - rate)
-    return "shuffle" if scores["shuffle"] > scores["head"] else "head"
+    return "shuffle" if scores["shuffle"] > scores["head"] + SHUFFLE_MARGIN else "head"
 
 
 class _Memo:

@@ -38,7 +38,7 @@ MODES = ("head", "shuffle")
 # stop early with a clear message instead of filling memory.
 MAX_PHRASE_WORDS = 12
 MAX_GROUP_MEMBERS = 64
-MAX_FILE_BYTES = int(float(os.environ.get("RESTORE_MAX_LEXICON_MB", "512")) * 1024 * 1024)
+MAX_FILE_BYTES = int(float(os.environ.get("RESTORE_MAX_LEXICON_MB", "64")) * 1024 * 1024)
 QUOTE = 40   # characters of a bad line quoted in an error: enough to find it, never a whole file
 
 
@@ -55,18 +55,22 @@ def quote(line: str) -> str:
 def read_lines(path: str | os.PathLike) -> list[str]:
     """The lines of a UTF-8 lexicon file, refusing files past ``MAX_FILE_BYTES`` (RESTORE_MAX_LEXICON_MB)."""
     path = Path(path)
+    chunks, size = [], 0
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            while chunk := fh.read(1 << 20):
+                if b"\0" in chunk:   # a device or a binary file named by mistake: stop at the first read
+                    raise LexiconError(f"lexicon file is binary data, not text: {path}")
+                size += len(chunk)
+                if size > MAX_FILE_BYTES:
+                    raise LexiconError(f"lexicon file is larger than {MAX_FILE_BYTES // 2**20} MB: {path} "
+                                       "(raise the limit with RESTORE_MAX_LEXICON_MB)")
+                chunks.append(chunk)
     except FileNotFoundError:
         raise LexiconError(f"lexicon file not found: {path}") from None
     except IsADirectoryError:
         raise LexiconError(f"lexicon path is a directory, not a file: {path}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise LexiconError(f"lexicon file is larger than {MAX_FILE_BYTES // 2**20} MB: {path} "
-                           "(raise the limit with RESTORE_MAX_LEXICON_MB)")
-    if b"\0" in data[:4096]:
-        raise LexiconError(f"lexicon file is binary data, not text: {path}")
+    data = b"".join(chunks)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

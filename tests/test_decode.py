@@ -76,8 +76,8 @@ def test_spin_rate_separates_clean_from_spun_text(toy_restorer, monkeypatch):
     seen = {}
     real = decode_module.estimate_rates
 
-    def spy(gains, settings):
-        seen["rates"] = real(gains, settings)
+    def spy(gains, settings, exposures=None):
+        seen["rates"] = real(gains, settings, exposures)
         return seen["rates"]
     monkeypatch.setattr(decode_module, "estimate_rates", spy)
 

@@ -65,8 +65,11 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     p.add_argument("--lm", default="ngram", help="language model: ngram (default) or a model file path")
-    p.add_argument("--lexicon", action="append", default=[], metavar="TSV",
-                   help="extra lexicon (spun<TAB>original[<TAB>weight]); repeatable")
+    p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
+                   help="extra lexicon: pairs, a PPS export or a spinner thesaurus (see restore text -h); "
+                        "repeatable")
+    from ..cli import add_lexicon_options
+    add_lexicon_options(p)
     p.add_argument("--lexicon-only", action="store_true",
                    help="use only the --lexicon files, not the bundled lexicons")
     p.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
@@ -106,15 +109,16 @@ def cmd_batch(args) -> int:
             print(f"restore: error: lexicon file not found: {path}", file=sys.stderr)
             return EXIT_INPUT
     lm = args.lm if args.lm == "ngram" or not Path(args.lm).exists() else str(Path(args.lm).resolve())
+    from ..cli import lexicon_options
     spec = RestorerSpec(lm=lm, lexicons=lexicons, lexicon_only=args.lexicon_only, wordnet=not args.no_wordnet,
-                        min_confidence=args.min_confidence)
+                        min_confidence=args.min_confidence, **lexicon_options(args))
     try:  # fail early on a bad lexicon or model, before any worker starts
         if args.jobs <= 1 and not args.dask:
             restorer_for(spec)
         else:
             from ..lexicon import Lexicon
             for path in lexicons:
-                Lexicon().load(path)
+                Lexicon().load(path, format=spec.lexicon_format, trust=spec.lexicon_trust)
     except (ValueError, OSError) as exc:
         print(f"restore: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

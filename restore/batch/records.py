@@ -39,16 +39,18 @@ class RestorerSpec:
     lexicon_only: bool = False
     wordnet: bool = True
     min_confidence: float = 0.5
+    lexicon_format: str | None = None    # how to read ``lexicons`` (restore.dictionary); None: detected
+    lexicon_trust: str | None = None
+    spinner_mode: str = "auto"
 
     def build(self):
         from ..api import Restorer
         from ..lexicon import Lexicon
+        how = {"lexicon_format": self.lexicon_format, "lexicon_trust": self.lexicon_trust,
+               "min_confidence": self.min_confidence, "spinner_mode": self.spinner_mode}
         if self.lexicon_only:
-            lexicon = Lexicon()
-            for path in self.lexicons:
-                lexicon.load(path)
-            return Restorer(self.lm, lexicon=lexicon, min_confidence=self.min_confidence)
-        return Restorer(self.lm, lexicons=self.lexicons, wordnet=self.wordnet, min_confidence=self.min_confidence)
+            return Restorer(self.lm, lexicon=Lexicon(), lexicons=self.lexicons, **how)
+        return Restorer(self.lm, lexicons=self.lexicons, wordnet=self.wordnet, **how)
 
 
 @dataclass(frozen=True)
