@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from .candidates import CandidateSpan, find_candidates
-from .decode import Settings, SpanPosterior, choose_mode, decode, for_mode, head_exposures
+from .decode import Settings, SpanPosterior, choose_mode, decode, for_mode, head_exposures, memo
 from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
 from .lm import LanguageModel, NgramLM
@@ -123,13 +123,16 @@ class Restorer:
         spans = self._find(text, tokens)
         sents = sentences(text, tokens)
         heads = (self.lexicon.heads, self.lexicon.max_head_len)
-        mode = choose_mode(tokens, sents, spans, self.lm, self.settings, heads)
+        lm = self.lm
+        if self.lexicon.heads:   # both modes are scored first: one cache of LM queries serves all three passes
+            lm = memo(self.lm)
+        mode = choose_mode(tokens, sents, spans, lm, self.settings, heads)
         exposures = None
         if mode is not None:
             spans = for_mode(spans, mode)
             if mode == "head":
                 exposures = {"dictionary": head_exposures(tokens, spans, *heads)}
-        rate, posts = decode(tokens, sents, spans, self.lm, self.settings, exposures)
+        rate, posts = decode(tokens, sents, spans, lm, self.settings, exposures)
         rescore = getattr(self.lm, "rescore", None)  # neural models (restore.neural) take a second look
         if rescore is not None:
             # (a hook written before progress reports existed need not take one)

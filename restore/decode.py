@@ -22,6 +22,7 @@ context: that is the confidence of an edit, its runner-up alternatives, and the 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 from .candidates import CandidateSpan
@@ -376,9 +377,10 @@ def head_exposures(tokens: list[Token], spans: list[CandidateSpan], heads: set[s
 
 # Nats by which the shuffle channel must explain a document better before it is chosen. Shuffle offers
 # every member of a line as an original, and the calibrated evidence of a span sums over its originals,
-# so it fits head-only documents nearly as well; on development documents (benchmarks/dictionary.py
-# --dev) head-only spins scored -13..+4 nats for shuffle, shuffle spins +21..+35.
-SHUFFLE_MARGIN = 10.0
+# so it fits head-only documents nearly as well. Chosen on development documents
+# (python -m benchmarks.dictionary --dev MARGIN swept 4 / 7 / 10): 7 puts 17 of 18 head-only and 18 of
+# 18 shuffle spins in their mode; 10 sends 4 shuffle spins to head-only.
+SHUFFLE_MARGIN = 7.0
 
 
 def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
@@ -396,15 +398,36 @@ def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[C
         return settings.spinner_mode
     if not any(o.source.startswith(SHUFFLE_ONLY) for s in spans for o in s.options):
         return None if not any(is_dictionary(o.source) for s in spans for o in s.options) else "head"
-    scores = {}
-    for mode in ("head", "shuffle"):
-        mode_spans = for_mode(spans, mode)
-        evidence = span_evidence(tokens, sentences, mode_spans, lm, settings)
-        gains = calibrated([e for e in evidence if e.group == "dictionary"], settings).get("dictionary", [])
-        kept = head_exposures(tokens, mode_spans, *heads) if mode == "head" else 0
+    # One pass of local scores serves both modes: head-only evidence is the same sum over fewer originals.
+    bounds, norms, by_sentence = _layout(tokens, sentences, spans, settings)
+    raw: dict[str, list[float]] = {"head": [], "shuffle": []}
+    for (s0, s1), sent_spans in zip(bounds, by_sentence):
+        words = norms[s0:s1]
+        for span in sent_spans:
+            if not any(is_dictionary(o.source) for o in span.options):
+                continue
+            a, b = span.first - s0, span.last - s0
+            scores = _local_scores(lm, words[:a], words[b:], span, settings, None)
+            both = [v for o, v in zip(span.options, scores[1:]) if is_dictionary(o.source)]
+            head = [v for o, v in zip(span.options, scores[1:])
+                    if is_dictionary(o.source) and not o.source.startswith(SHUFFLE_ONLY)]
+            raw["shuffle"].append(_logsumexp(both) - scores[0])
+            if head:
+                raw["head"].append(_logsumexp(head) - scores[0])
+    a_, b_ = settings.calibration.get("dictionary", (1.0, 0.0))
+    result = {}
+    for mode, values in raw.items():
+        gains = [a_ * g + b_ - settings.gain_shift for g in values]
+        kept = head_exposures(tokens, for_mode(spans, mode), *heads) if mode == "head" else 0
         rate = estimate_rate(gains, settings, kept)
-        scores[mode] = document_evidence(gains, rate) + kept * math.log(1.0 - rate)
+        result[mode] = document_evidence(gains, rate) + kept * math.log(1.0 - rate)
+    scores = result
     return "shuffle" if scores["shuffle"] > scores["head"] + SHUFFLE_MARGIN else "head"
+
+
+def memo(lm: LanguageModel) -> LanguageModel:
+    """``lm`` with a per-document cache of its queries (for several passes over one document)."""
+    return _Memo(lm)
 
 
 class _Memo:
@@ -511,7 +534,10 @@ def _channel(opt, span: CandidateSpan, log_rates: dict[str, float], settings: Se
 
 
 def _has_digit(word: str) -> bool:
-    return any(c.isdigit() for c in word)
+    return _DIGIT.search(word) is not None
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _keep_cost(span: CandidateSpan, rates: dict[str, float], settings: Settings) -> float:

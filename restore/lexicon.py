@@ -60,7 +60,10 @@ SHUFFLE_ONLY = "dictionary-shuffle:"
 
 def is_dictionary(source: str) -> bool:
     """Whether pairs of ``source`` come from a spinner dictionary (gated) rather than a phrase list."""
-    return source.startswith(DICTIONARY) or source.startswith(SHUFFLE_ONLY)
+    return source.startswith(_DICTIONARY_PREFIXES)
+
+
+_DICTIONARY_PREFIXES = (DICTIONARY, SHUFFLE_ONLY)
 
 
 _SIMPLE = re.compile(r"[a-z]+(?: [a-z]+)*")
