@@ -13,6 +13,7 @@ from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
 from .lm import LanguageModel, NgramLM
 from .tokenize import sentences, tokenize
+from .windows import WINDOW_CHARS, windows
 
 Progress = Callable[[int, int], None]   # progress(done, total), in any unit of work
 
@@ -75,12 +76,15 @@ class Restorer:
     Parameters: ``lm`` ("ngram", a model path or a LanguageModel), ``lexicons`` (extra lexicon files, e.g.
     a tortured-phrase list), ``lexicon`` (a ready Lexicon replacing the bundled ones), ``wordnet`` (use the
     WordNet inverse-thesaurus candidates), ``settings`` (decoder knobs), ``min_confidence`` (a span is
-    restored only when its posterior of being spun reaches it; below, it is at most flagged), ``flag_threshold`` (posterior above which a span is flagged).
+    restored only when its posterior of being spun reaches it; below, it is at most flagged), ``flag_threshold`` (posterior above which a span is flagged),
+    ``window_chars`` (longer texts are restored in windows of at most this many characters, cut at
+    paragraph or sentence breaks, so that memory stays bounded; see ``restore.windows``).
     """
 
     def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
                  lexicon: Lexicon | None = None, wordnet: bool = True, settings: Settings | None = None,
-                 min_confidence: float = 0.5, flag_threshold: float = 0.5, **knobs) -> None:
+                 min_confidence: float = 0.5, flag_threshold: float = 0.5, window_chars: int = WINDOW_CHARS,
+                 **knobs) -> None:
         self.lm = make_lm(lm)
         self.lexicon = lexicon if lexicon is not None else default_lexicon(lexicons, wordnet=wordnet)
         if lexicon is not None:
@@ -89,6 +93,7 @@ class Restorer:
         self.settings = replace(settings or Settings(), **knobs)
         self.min_confidence = min_confidence
         self.flag_threshold = flag_threshold
+        self.window_chars = window_chars
 
     def candidates(self, text: str) -> list[CandidateSpan]:
         """Every lexicon hit in ``text`` with the originals the decoder will consider."""
@@ -118,6 +123,29 @@ class Restorer:
         rescoring; the n-gram decoder needs no progress report): for a progress bar on long documents.
         """
         _check_text(text)
+        if len(text) > self.window_chars:
+            return self._restore_windows(text, progress)
+        return self._restore_one(text, progress)
+
+    def _restore_windows(self, text: str, progress: Progress | None) -> Restoration:
+        """Restore a long text window by window; the spin score is the windows' length-weighted mean."""
+        pieces: list[str] = []
+        edits: list[Edit] = []
+        flags: list[Flag] = []
+        weighted = 0.0
+        bounds = list(windows(text, self.window_chars))
+        for k, (start, end) in enumerate(bounds):
+            part = None
+            if progress is not None:
+                part = (lambda k: lambda done, total: progress(k * total + done, len(bounds) * total))(k)
+            res = self._restore_one(text[start:end], part)
+            pieces.append(res.text)
+            edits.extend(replace(e, start=e.start + start, end=e.end + start) for e in res.edits)
+            flags.extend(replace(f, start=f.start + start, end=f.end + start) for f in res.flags)
+            weighted += res.spin_score * (end - start)
+        return Restoration(text, "".join(pieces), edits, weighted / len(text), flags)
+
+    def _restore_one(self, text: str, progress: Progress | None) -> Restoration:
         rate, posts = self._posteriors(text, progress)
         edits: list[Edit] = []
         flags: list[Flag] = []
