@@ -10,8 +10,9 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from .outfile import atomic_write_bytes, is_special, real_target  # noqa: F401  (atomic_write_bytes: re-exported)
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -51,32 +52,32 @@ def read_input(source: str) -> str:
 
 
 def write_output(path: str | None, content: str, inputs: list[str]) -> None:
-    """Write to ``path`` atomically (temp file + rename), or to stdout; never over an input file."""
+    """Write to ``path`` (see restore.outfile: atomic for a file, direct for a device), or to stdout;
+    never over an input file."""
     if path is None or path == "-":
-        sys.stdout.write(content)
-        sys.stdout.flush()
+        _write_stdout(content)
         return
     target = Path(path)
     for source in inputs:
         if source != "-" and Path(source).exists() and target.exists() and os.path.samefile(source, target):
             raise InputError(f"{path}: refusing to overwrite the input file")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
+    directory = real_target(target).parent
+    if not is_special(target) and not directory.is_dir():
         raise InputError(f"{path}: folder {directory} does not exist")
     atomic_write_bytes(target, content.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``path`` and rename it into place: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _write_stdout(content: str) -> None:
+    """UTF-8 bytes, whatever the locale says: the output is the input's encoding, and a Latin-1 or ASCII
+    terminal setting must not turn a restored text into an error."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # replaced by a text-only stream (tests, notebooks)
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    buffer.write(content.encode("utf-8", "surrogateescape"))
+    buffer.flush()
 
 
 def colour_diff(result, colour: bool) -> str:

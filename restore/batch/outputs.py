@@ -7,18 +7,20 @@ import gzip
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from ..cli import InputError, atomic_write_bytes
+from ..cli import InputError
+from ..outfile import atomic_write_bytes, is_special, open_special, real_target, replace_into
 from .inputs import InputFile, split_suffix
 from .records import MANIFEST, _json_default, _scalar, encode_json_line
 
 
 def output_format(path: str, given: str, files: list[InputFile]) -> tuple[str, str | None]:
     """(format, compression) of the output."""
-    if path == "-":
+    if path == "-" or (is_special(path) and split_suffix(path)[0] is None):  # stdout, /dev/null, a FIFO
         return ("jsonl" if given in ("auto", "jsonl") else given), None
     fmt, compression = split_suffix(path)
     if given != "auto":
@@ -48,7 +50,7 @@ class StreamOutput:
     """
 
     def __init__(self, path: str, fmt: str, compression: str | None, added: tuple[str, ...] = ()) -> None:
-        self.target = Path(path)
+        self.target = real_target(path)  # through a symbolic link: the link stays, its file is replaced
         self.added = added
         self.fmt = fmt
         self.compression = compression
@@ -104,6 +106,12 @@ class StreamOutput:
         return buf.getvalue().encode("utf-8", "surrogateescape")
 
     def checkpoint(self) -> dict:
+        self._end_frame()
+        _fsync(self.raw)
+        return {"offset": self.raw.tell(), "columns": self.columns}
+
+    def _end_frame(self) -> None:
+        """Close the gzip member / zstd frame in progress, so that the file is valid up to here."""
         if self._encoder is not None and self._encoder is not self.raw:
             if self.compression == "gz":
                 self._encoder.close()
@@ -112,8 +120,6 @@ class StreamOutput:
                 self._encoder.flush(zstandard.FLUSH_FRAME)
                 self._encoder.close()
             self._encoder = None
-        _fsync(self.raw)
-        return {"offset": self.raw.tell(), "columns": self.columns}
 
     def close(self) -> None:
         if self.raw is not None:
@@ -126,7 +132,7 @@ class StreamOutput:
     def finalize(self) -> None:
         self.close()
         if self.partial.exists():
-            os.replace(self.partial, self.target)
+            replace_into(self.partial, self.target)
 
     def discard(self) -> None:
         self.close()
@@ -142,6 +148,34 @@ def _csv_value(value):
     if isinstance(value, float) and value.is_integer() is False:
         return repr(value)
     return value
+
+
+class DeviceOutput(StreamOutput):
+    """JSONL or CSV streamed straight to a FIFO, a device or a /dev name (no partial file, no resume):
+    a rename would replace the pipe or device node itself (see restore.outfile)."""
+
+    def __init__(self, path: str, fmt: str, compression: str | None, added: tuple[str, ...] = ()) -> None:
+        super().__init__(path, fmt, compression, added)
+        self.path = path
+
+    def open(self, state: dict | None) -> None:
+        self.raw = open_special(self.path)
+        if state is not None:
+            self.columns = state.get("columns")
+
+    def checkpoint(self) -> dict:
+        self._end_frame()
+        self.raw.flush()
+        return {"offset": 0, "columns": self.columns}
+
+    def has_partial(self) -> bool:
+        return False
+
+    def finalize(self) -> None:
+        self.close()
+
+    def discard(self) -> None:
+        self.close()
 
 
 class StdoutOutput:
@@ -177,7 +211,7 @@ class ParquetOutput:
             import pyarrow  # noqa: F401
         except ImportError:
             raise InputError("writing Parquet needs pyarrow (pip install 'restore[batch]')") from None
-        self.target = Path(path)
+        self.target = real_target(path)
         self.folder = self.target.with_name(f".{self.target.name}.partial")
         self.rows: list[dict] = []
         self.segments = 0
@@ -239,7 +273,7 @@ class ParquetOutput:
                         if name not in table.column_names:
                             table = table.append_column(name, pa.nulls(len(table), schema.field(name).type))
                     writer.write_table(table.select(schema.names).cast(schema))
-            os.replace(tmp, self.target)
+            replace_into(tmp, self.target)
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -269,14 +303,52 @@ def _arrow_column(values: list):
 
 
 class FolderOutput(StreamOutput):
-    """A folder of text files (one per input text file, same relative path) plus a JSONL manifest."""
+    """A folder of text files (one per input text file, same relative path) plus a JSONL manifest.
+
+    Everything is written into a hidden sibling folder, ``.NAME.partial``, which becomes the target by
+    one rename when the run ends: until then nothing of the target is visible. When the target folder
+    already exists (and is not empty), the files are moved into it at the end, each by a rename.
+    """
 
     def __init__(self, folder: str, text_field: str, error_field: str = "error") -> None:
-        self.folder = Path(folder)
+        self.final = real_target(folder)
+        self.folder = self.final.with_name(f".{self.final.name}.partial")
         self.text_field = text_field
         self.error_field = error_field
-        self.folder.mkdir(parents=True, exist_ok=True)
         super().__init__(str(self.folder / MANIFEST), "jsonl", None)
+
+    def open(self, state: dict | None) -> None:
+        if state is None:
+            self.discard()
+            self.folder.mkdir()
+        elif not self.folder.is_dir():
+            raise InputError(f"{self.folder}: the partial output of the interrupted run is missing; "
+                             "start afresh without --resume")
+        super().open(state)
+
+    def has_partial(self) -> bool:
+        return self.folder.is_dir()
+
+    def finalize(self) -> None:
+        super().finalize()
+        if not self.folder.is_dir():
+            return
+        if self.final.is_dir() and not any(self.final.iterdir()):
+            self.final.rmdir()
+        if not self.final.exists():
+            os.rename(self.folder, self.final)
+            return
+        for root, _, names in os.walk(self.folder):  # an existing folder: move the files in, one by one
+            dest = self.final / Path(root).relative_to(self.folder)
+            dest.mkdir(exist_ok=True)
+            for name in names:
+                replace_into(Path(root) / name, dest / name)
+        shutil.rmtree(self.folder)
+
+    def discard(self) -> None:
+        self.close()
+        if self.folder.is_dir():
+            shutil.rmtree(self.folder)
 
     def write(self, payloads: list) -> None:
         lines = []
@@ -290,7 +362,7 @@ class FolderOutput(StreamOutput):
                     entry["error"] = "path leaves the output folder"
                 else:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    atomic_write_bytes(target, text.encode("utf-8"))
+                    atomic_write_bytes(target, text.encode("utf-8", "surrogateescape"))
             for key in ("spin_score", "edits", "spans", self.error_field):
                 if key in record:
                     entry[key] = record[key]
