@@ -1,7 +1,7 @@
 """Command line: ``restore text``, ``restore detect``.
 
-Exit codes: 0 success; 1 bad input (missing or unreadable file, binary or non-UTF-8 data, empty text,
-bad lexicon); 2 bad usage (unknown option, conflicting arguments).
+Exit codes: 0 success; 1 bad input (missing or unreadable file, binary, UTF-16 or other non-UTF-8 data,
+bad lexicon, output over the input); 2 bad usage (unknown option, conflicting arguments).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from .encoding import wide_encoding
 from .outfile import atomic_write_bytes, is_special, real_target  # noqa: F401  (atomic_write_bytes: re-exported)
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -22,7 +23,7 @@ class InputError(Exception):
 
 
 def read_input(source: str) -> str:
-    """Text of a file (or stdin for ``-``), refusing binary, non-UTF-8 and empty input with a clear error."""
+    """Text of a file (or stdin for ``-``), refusing binary and non-UTF-8 input with a clear error."""
     if source == "-":
         data = sys.stdin.buffer.read()
         name = "standard input"
@@ -37,6 +38,9 @@ def read_input(source: str) -> str:
         except OSError as exc:
             raise InputError(f"{source}: cannot read: {exc.strerror}") from None
         name = source
+    wide = wide_encoding(data)
+    if wide:
+        raise InputError(f"{name}: {wide}")
     if b"\x00" in data:
         raise InputError(f"{name}: looks like binary data (contains NUL bytes); restore reads UTF-8 text")
     try:
@@ -44,10 +48,11 @@ def read_input(source: str) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
                          "convert it first, e.g. with iconv") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    # A UTF-8 byte-order mark stays: it is the text's first character, so a clean file comes back byte
+    # for byte and offsets count from the start of the file. Empty (or blank) input is a document with
+    # nothing to restore, as in ``restore batch``: it comes back as it is, with a note.
     if not text.strip():
-        raise InputError(f"{name}: empty input")
+        print(f"restore: note: {name} is empty; nothing to restore", file=sys.stderr)
     return text
 
 

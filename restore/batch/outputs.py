@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..cli import InputError
 from ..outfile import atomic_write_bytes, is_special, open_special, real_target, replace_into
-from .inputs import InputFile, split_suffix
+from .inputs import InputFile, free_name, split_suffix
 from .records import MANIFEST, _json_default, _scalar, encode_json_line
 
 
@@ -95,9 +95,12 @@ class StreamOutput:
         writer = csv.writer(buf, lineterminator="\n")
         if self.columns is None and records:
             first = list(records[0])
-            self.columns = first + [c for c in self.added if c not in first and c != "extra"] + ["extra"]
+            columns = first + [c for c in self.added if c not in first]
+            # the last column holds, as JSON, every field the first record lacked; its name must not be
+            # one of the record's own (an input column may well be called "extra")
+            self.columns = columns + [free_name("extra", columns)]
             writer.writerow(self.columns)
-        known = set(self.columns or ())
+        known = set((self.columns or [None])[:-1])
         for record in records:
             row = [_csv_value(record.get(c)) for c in self.columns[:-1]]
             extra = {k: v for k, v in record.items() if k not in known}
