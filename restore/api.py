@@ -127,22 +127,31 @@ class Restorer:
             return self._restore_windows(text, progress)
         return self._restore_one(text, progress)
 
+    def restore_windows(self, text: str, progress: Progress | None = None) -> Iterator[tuple[int, Restoration]]:
+        """``(offset, result)`` for each window of ``text`` (one window up to ``window_chars``), in order.
+
+        Streams a long document: the caller may write each window's text and drop it, so that memory
+        stays bounded whatever the length. The windows' texts, joined, are ``restore(text).text``.
+        """
+        _check_text(text)
+        bounds = list(windows(text, self.window_chars))
+        for k, (start, end) in enumerate(bounds):
+            part = None
+            if progress is not None:
+                part = (lambda k: lambda done, total: progress(k * total + done, len(bounds) * total))(k)
+            yield start, self._restore_one(text[start:end] if len(bounds) > 1 else text, part)
+
     def _restore_windows(self, text: str, progress: Progress | None) -> Restoration:
         """Restore a long text window by window; the spin score is the windows' length-weighted mean."""
         pieces: list[str] = []
         edits: list[Edit] = []
         flags: list[Flag] = []
         weighted = 0.0
-        bounds = list(windows(text, self.window_chars))
-        for k, (start, end) in enumerate(bounds):
-            part = None
-            if progress is not None:
-                part = (lambda k: lambda done, total: progress(k * total + done, len(bounds) * total))(k)
-            res = self._restore_one(text[start:end], part)
+        for start, res in self.restore_windows(text, progress):
             pieces.append(res.text)
             edits.extend(replace(e, start=e.start + start, end=e.end + start) for e in res.edits)
             flags.extend(replace(f, start=f.start + start, end=f.end + start) for f in res.flags)
-            weighted += res.spin_score * (end - start)
+            weighted += res.spin_score * len(res.source)
         return Restoration(text, "".join(pieces), edits, weighted / len(text), flags)
 
     def _restore_one(self, text: str, progress: Progress | None) -> Restoration:

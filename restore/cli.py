@@ -62,6 +62,12 @@ def write_output(path: str | None, content: str, inputs: list[str]) -> None:
     if path is None or path == "-":
         _write_stdout(content)
         return
+    check_output(path, inputs)
+    atomic_write_bytes(Path(path), content.encode("utf-8"))
+
+
+def check_output(path: str, inputs: list[str]) -> None:
+    """Refuse an output file that is an input, or whose folder does not exist."""
     target = Path(path)
     for source in inputs:
         if source != "-" and Path(source).exists() and target.exists() and os.path.samefile(source, target):
@@ -69,7 +75,6 @@ def write_output(path: str | None, content: str, inputs: list[str]) -> None:
     directory = real_target(target).parent
     if not is_special(target) and not directory.is_dir():
         raise InputError(f"{path}: folder {directory} does not exist")
-    atomic_write_bytes(target, content.encode("utf-8"))
 
 
 def _write_stdout(content: str) -> None:
@@ -129,6 +134,9 @@ class _Bar:
 def cmd_text(args) -> int:
     text = read_input(args.input)
     restorer = _restorer(args)
+    if len(text) > restorer.window_chars and not (args.json or args.explain):
+        from .longtext import stream_text  # a long document: written window by window, memory bounded
+        return stream_text(args, text, restorer)
     with _Bar(args) as bar:
         result = restorer.restore(text, progress=bar)
     if args.json:

@@ -17,7 +17,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 def is_special(path: str | os.PathLike) -> bool:
@@ -72,19 +74,27 @@ def replace_into(tmp: str | os.PathLike, target: str | os.PathLike) -> None:
     os.replace(tmp, target)
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path``: atomically for a regular file (see the module notes), directly otherwise."""
+@contextmanager
+def writing(path: str | os.PathLike) -> Iterator:
+    """A binary file to write ``path`` through: a temporary file renamed into place when the block ends
+    without an error (discarded otherwise), or the device or pipe itself (see the module notes)."""
     if is_special(path):
         with open_special(path) as f:
-            f.write(data)
+            yield f
         return
     target = real_target(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
         replace_into(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path``: atomically for a regular file (see the module notes), directly otherwise."""
+    with writing(path) as f:
+        f.write(data)

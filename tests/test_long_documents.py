@@ -52,3 +52,17 @@ def test_short_documents_are_not_windowed(toy_restorer):
     whole = Restorer(lm=toy_restorer.lm, lexicon=toy_restorer.lexicon)
     assert list(windows(text)) == [(0, len(text))]
     assert whole.restore(text).text == toy_restorer.restore(text).text
+
+
+def test_cli_streams_a_long_document_with_the_same_output(tmp_path, toy_lexicon_path, capsys):
+    from restore.cli import main
+    from restore.windows import WINDOW_CHARS
+    text = (SPUN * 40 + "\n") * (WINDOW_CHARS // (len(SPUN) * 40) + 3)
+    assert len(text) > WINDOW_CHARS
+    src = tmp_path / "long.txt"
+    src.write_text(text, encoding="utf-8")
+    args = ["--lexicon", str(toy_lexicon_path), "--no-wordnet"]
+    r = Restorer(lexicons=[str(toy_lexicon_path)], wordnet=False)
+    expected = r.restore(text).text
+    assert main(["text", str(src), "-o", str(tmp_path / "out.txt"), *args]) == 0
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == expected
