@@ -218,6 +218,8 @@ class ParquetOutput:
         self.folder = self.target.with_name(f".{self.target.name}.partial")
         self.rows: list[dict] = []
         self.segments = 0
+        self.kinds: dict[str, str] = {}   # column -> the kind of value it holds (see _kind)
+        self.count = 0                    # records written so far
 
     def open(self, state: dict | None) -> None:
         if state is None:
@@ -228,12 +230,32 @@ class ParquetOutput:
                 raise InputError(f"{self.folder}: the partial output of the interrupted run is missing; "
                                  "start afresh without --resume")
             self.segments = state["segments"]
+            self.kinds = state.get("kinds", {})
+            self.count = state.get("count", 0)
             for extra in self.folder.iterdir():
                 if not extra.name.startswith("part-") or int(extra.stem[5:] or 0) >= self.segments:
                     extra.unlink()
 
     def write(self, payloads: list) -> None:
-        self.rows.extend({k: _scalar(v) for k, v in p.items()} for p in payloads)
+        for p in payloads:
+            row = {k: _scalar(v) for k, v in p.items()}
+            self.count += 1
+            for name, value in row.items():
+                self._check_kind(name, value)
+            self.rows.append(row)
+
+    def _check_kind(self, name: str, value) -> None:
+        """A Parquet column has one type. A value of another kind than the column's first is refused at
+        once, naming the column and the record, rather than turned into a string or found only when the
+        parts are merged at the end (when no --resume can help)."""
+        kind = _kind(value)
+        if kind is None:
+            return
+        seen = self.kinds.setdefault(name, kind)
+        if seen != kind:
+            raise InputError(f"{self.target}: column {name!r} holds {seen} values, but output record "
+                             f"{self.count:,} has a {kind} ({str(value)[:40]!r}); a Parquet column has one type: "
+                             "write JSONL or CSV instead, or give the column one type in the input")
 
     def has_partial(self) -> bool:
         return self.folder.is_dir()
@@ -251,7 +273,7 @@ class ParquetOutput:
             atomic_write_bytes(self.folder / f"part-{self.segments:06d}.parquet", sink.getvalue())
             self.segments += 1
             self.rows = []
-        return {"segments": self.segments}
+        return {"segments": self.segments, "kinds": self.kinds, "count": self.count}
 
     def close(self) -> None:
         pass
@@ -265,7 +287,7 @@ class ParquetOutput:
             schema = pa.unify_schemas(schemas, promote_options="permissive") if schemas else pa.schema([])
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise InputError(f"{self.target}: a column changes type between records ({exc}); write JSONL "
-                             f"instead (the checkpointed parts stay in {self.folder} for --resume)") from None
+                             "or CSV instead") from None
         fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
         os.close(fd)
         try:
@@ -288,6 +310,21 @@ class ParquetOutput:
             for p in self.folder.iterdir():
                 p.unlink()
             self.folder.rmdir()
+
+
+def _kind(value) -> str | None:
+    """The kind of a value as Parquet sees it: integers and floats mix (as double), nothing else does."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary"
+    return type(value).__name__
 
 
 def _arrow_column(values: list):

@@ -367,6 +367,13 @@ class _Run:
             print(f"\nrestore batch: interrupted after {self.stats.documents:,} documents; "
                   "run the same command with --resume to continue", file=sys.stderr)
             raise
+        except InputError:  # e.g. a Parquet column changing type: running again cannot help, so no resume
+            bar.close()
+            for o in self.outputs:
+                o.discard()
+            if self.state_path is not None and self.state_path.exists():
+                self.state_path.unlink()
+            raise
         except BaseException:
             bar.close()
             for o in self.outputs:
