@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from .encoding import wide_encoding
 from .outfile import atomic_write_bytes, is_special, real_target  # noqa: F401  (atomic_write_bytes: re-exported)
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+PICKLED_MODEL = ("{lm}: cannot load the model: its weights are a pickled .bin file, which is not loaded "
+                 "because unpickling can run code; use a model folder with .safetensors weights")
 
 
 class InputError(Exception):
@@ -217,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except (ValueError, OSError) as exc:  # bad lexicon, bad model path, unwritable output
         print(f"restore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except pickle.UnpicklingError:  # a model folder with pickled (.bin) weights, which torch will not load
+        print(f"restore: error: {PICKLED_MODEL.format(lm=getattr(args, 'lm', 'the model'))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130

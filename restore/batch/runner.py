@@ -300,6 +300,7 @@ class _Run:
         self.low = 0              # every index below has been written
         self.extra: set[int] = set()  # indices at or above ``low`` written already (unordered mode)
         self.since_checkpoint = 0
+        self.saved = 0
 
     # -- state ----------------------------------------------------------------------------------------
     def _load_state(self) -> dict | None:
@@ -320,6 +321,7 @@ class _Run:
 
     def _checkpoint(self, finished: bool = False) -> None:
         self._save_state([o.checkpoint() for o in self.outputs], finished)
+        self.saved = self.stats.documents  # what --resume starts from (the interrupt message says so)
         self.since_checkpoint = 0
         _trim_heap()
 
@@ -364,8 +366,9 @@ class _Run:
             bar.close()
             for o in self.outputs:
                 o.close()
-            print(f"\nrestore batch: interrupted after {self.stats.documents:,} documents; "
-                  "run the same command with --resume to continue", file=sys.stderr)
+            saved = f"{self.saved:,} documents are saved" if self.state_path is not None else "no resume"
+            print(f"\nrestore batch: interrupted after {self.stats.documents:,} documents ({saved} at the last "
+                  "checkpoint); run the same command with --resume to continue from there", file=sys.stderr)
             raise
         except InputError:  # e.g. a Parquet column changing type: running again cannot help, so no resume
             bar.close()
