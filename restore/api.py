@@ -13,6 +13,7 @@ from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
 from .lm import LanguageModel, NgramLM
 from .tokenize import sentences, tokenize
+from .windows import WINDOW_CHARS, windows
 
 Progress = Callable[[int, int], None]   # progress(done, total), in any unit of work
 
@@ -84,16 +85,17 @@ class Restorer:
     a tortured-phrase list), ``lexicon`` (a ready Lexicon replacing the bundled ones), ``wordnet`` (use the
     WordNet inverse-thesaurus candidates), ``settings`` (decoder knobs), ``min_confidence`` (a span is
     restored only when its posterior of being spun reaches it; below, it is at most flagged), ``flag_threshold``
-    (posterior above which a span is flagged), ``lexicon_format`` and ``lexicon_trust`` (how to read the
-    ``lexicons`` files: formats and trust classes as in ``restore.dictionary``; detected by default), and
-    decoder knobs by name, e.g. ``spinner_mode="head"`` for a dictionary spinner known to rewrite head
-    words only.
+    (posterior above which a span is flagged), ``window_chars`` (longer texts are restored in windows of at
+    most this many characters, cut at paragraph or sentence breaks, so that memory stays bounded; see
+    ``restore.windows``), ``lexicon_format`` and ``lexicon_trust`` (how to read the ``lexicons`` files:
+    formats and trust classes as in ``restore.dictionary``; detected by default), and decoder knobs by
+    name, e.g. ``spinner_mode="head"`` for a dictionary spinner known to rewrite head words only.
     """
 
     def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
                  lexicon: Lexicon | None = None, wordnet: bool = True, settings: Settings | None = None,
-                 min_confidence: float = 0.5, flag_threshold: float = 0.5, lexicon_format: str | None = None,
-                 lexicon_trust: str | None = None, **knobs) -> None:
+                 min_confidence: float = 0.5, flag_threshold: float = 0.5, window_chars: int = WINDOW_CHARS,
+                 lexicon_format: str | None = None, lexicon_trust: str | None = None, **knobs) -> None:
         self.lm = make_lm(lm)
         if lexicon is None:
             self.lexicon = default_lexicon(lexicons, wordnet=wordnet, format=lexicon_format, trust=lexicon_trust)
@@ -104,6 +106,7 @@ class Restorer:
         self.settings = replace(settings or Settings(), **knobs)
         self.min_confidence = min_confidence
         self.flag_threshold = flag_threshold
+        self.window_chars = window_chars
 
     def candidates(self, text: str) -> list[CandidateSpan]:
         """Every lexicon hit in ``text`` with the originals the decoder will consider."""
@@ -147,6 +150,42 @@ class Restorer:
         rescoring; the n-gram decoder needs no progress report): for a progress bar on long documents.
         """
         _check_text(text)
+        if len(text) > self.window_chars:
+            return self._restore_windows(text, progress)
+        return self._restore_one(text, progress)
+
+    def restore_windows(self, text: str, progress: Progress | None = None) -> Iterator[tuple[int, Restoration]]:
+        """``(offset, result)`` for each window of ``text`` (one window up to ``window_chars``), in order.
+
+        Streams a long document: the caller may write each window's text and drop it, so that memory
+        stays bounded whatever the length. The windows' texts, joined, are ``restore(text).text``.
+        """
+        _check_text(text)
+        bounds = list(windows(text, self.window_chars))
+        for k, (start, end) in enumerate(bounds):
+            part = None
+            if progress is not None:
+                part = (lambda k: lambda done, total: progress(k * total + done, len(bounds) * total))(k)
+            yield start, self._restore_one(text[start:end] if len(bounds) > 1 else text, part)
+
+    def _restore_windows(self, text: str, progress: Progress | None) -> Restoration:
+        """Restore a long text window by window; the spin score is the windows' length-weighted mean."""
+        pieces: list[str] = []
+        edits: list[Edit] = []
+        flags: list[Flag] = []
+        weighted = 0.0
+        modes: dict[str, int] = {}
+        for start, res in self.restore_windows(text, progress):
+            if res.spinner_mode:
+                modes[res.spinner_mode] = modes.get(res.spinner_mode, 0) + 1
+            pieces.append(res.text)
+            edits.extend(replace(e, start=e.start + start, end=e.end + start) for e in res.edits)
+            flags.extend(replace(f, start=f.start + start, end=f.end + start) for f in res.flags)
+            weighted += res.spin_score * len(res.source)
+        mode = max(sorted(modes), key=modes.get) if modes else None   # each window fits its own; the usual one
+        return Restoration(text, "".join(pieces), edits, weighted / len(text), flags, mode)
+
+    def _restore_one(self, text: str, progress: Progress | None) -> Restoration:
         rate, posts, mode = self._decoded(text, progress)
         edits: list[Edit] = []
         flags: list[Flag] = []

@@ -1,7 +1,7 @@
 """Command line: ``restore text``, ``restore detect``.
 
-Exit codes: 0 success; 1 bad input (missing or unreadable file, binary or non-UTF-8 data, empty text,
-bad lexicon); 2 bad usage (unknown option, conflicting arguments).
+Exit codes: 0 success; 1 bad input (missing or unreadable file, binary, UTF-16 or other non-UTF-8 data,
+bad lexicon, output over the input); 2 bad usage (unknown option, conflicting arguments).
 """
 
 from __future__ import annotations
@@ -9,11 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import sys
-import tempfile
 from pathlib import Path
 
+from .encoding import wide_encoding
+from .outfile import atomic_write_bytes, is_special, real_target  # noqa: F401  (atomic_write_bytes: re-exported)
+
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+PICKLED_MODEL = ("{lm}: cannot load the model: its weights are a pickled .bin file, which is not loaded "
+                 "because unpickling can run code; use a model folder with .safetensors weights")
 
 
 class InputError(Exception):
@@ -21,7 +28,7 @@ class InputError(Exception):
 
 
 def read_input(source: str) -> str:
-    """Text of a file (or stdin for ``-``), refusing binary, non-UTF-8 and empty input with a clear error."""
+    """Text of a file (or stdin for ``-``), refusing binary and non-UTF-8 input with a clear error."""
     if source == "-":
         data = sys.stdin.buffer.read()
         name = "standard input"
@@ -36,6 +43,9 @@ def read_input(source: str) -> str:
         except OSError as exc:
             raise InputError(f"{source}: cannot read: {exc.strerror}") from None
         name = source
+    wide = wide_encoding(data)
+    if wide:
+        raise InputError(f"{name}: {wide}")
     if b"\x00" in data:
         raise InputError(f"{name}: looks like binary data (contains NUL bytes); restore reads UTF-8 text")
     try:
@@ -43,40 +53,46 @@ def read_input(source: str) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
                          "convert it first, e.g. with iconv") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    # A UTF-8 byte-order mark stays: it is the text's first character, so a clean file comes back byte
+    # for byte and offsets count from the start of the file. Empty (or blank) input is a document with
+    # nothing to restore, as in ``restore batch``: it comes back as it is, with a note.
     if not text.strip():
-        raise InputError(f"{name}: empty input")
+        print(f"restore: note: {name} is empty; nothing to restore", file=sys.stderr)
     return text
 
 
 def write_output(path: str | None, content: str, inputs: list[str]) -> None:
-    """Write to ``path`` atomically (temp file + rename), or to stdout; never over an input file."""
+    """Write to ``path`` (see restore.outfile: atomic for a file, direct for a device), or to stdout;
+    never over an input file."""
     if path is None or path == "-":
-        sys.stdout.write(content)
-        sys.stdout.flush()
+        _write_stdout(content)
         return
+    check_output(path, inputs)
+    atomic_write_bytes(Path(path), content.encode("utf-8"))
+
+
+def check_output(path: str, inputs: list[str]) -> None:
+    """Refuse an output file that is an input, or whose folder does not exist."""
     target = Path(path)
     for source in inputs:
         if source != "-" and Path(source).exists() and target.exists() and os.path.samefile(source, target):
             raise InputError(f"{path}: refusing to overwrite the input file")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
+    directory = real_target(target).parent
+    if not is_special(target) and not directory.is_dir():
         raise InputError(f"{path}: folder {directory} does not exist")
-    atomic_write_bytes(target, content.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``path`` and rename it into place: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _write_stdout(content: str) -> None:
+    """UTF-8 bytes, whatever the locale says: the output is the input's encoding, and a Latin-1 or ASCII
+    terminal setting must not turn a restored text into an error."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # replaced by a text-only stream (tests, notebooks)
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    buffer.write(content.encode("utf-8", "surrogateescape"))
+    buffer.flush()
 
 
 def colour_diff(result, colour: bool) -> str:
@@ -145,6 +161,9 @@ class _Bar:
 def cmd_text(args) -> int:
     text = read_input(args.input)
     restorer = _restorer(args)
+    if len(text) > restorer.window_chars and not (args.json or args.explain):
+        from .longtext import stream_text  # a long document: written window by window, memory bounded
+        return stream_text(args, text, restorer)
     with _Bar(args) as bar:
         result = restorer.restore(text, progress=bar)
     if args.json:
@@ -226,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except (ValueError, OSError) as exc:  # bad lexicon, bad model path, unwritable output
         print(f"restore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except pickle.UnpicklingError:  # a model folder with pickled (.bin) weights, which torch will not load
+        print(f"restore: error: {PICKLED_MODEL.format(lm=getattr(args, 'lm', 'the model'))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import pickle
 import sys
+import tempfile
 from pathlib import Path
 
-from ..cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from ..cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL, InputError
+from ..outfile import atomic_write_bytes
 from .records import (DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_CHARS,
     DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS, Job, MODES, OUTPUT_FORMATS, RestorerSpec, restorer_for)
 from .runner import Options, run
@@ -103,11 +107,42 @@ def cmd_batch(args) -> int:
     if args.lexicon_only and not args.lexicon:
         print("restore batch: error: --lexicon-only needs at least one --lexicon", file=sys.stderr)
         return EXIT_USAGE
-    lexicons = tuple(str(Path(p).resolve()) for p in args.lexicon)
-    for path in lexicons:
-        if not Path(path).is_file():
-            print(f"restore: error: lexicon file not found: {path}", file=sys.stderr)
-            return EXIT_INPUT
+    copies: list[Path] = []
+    try:
+        lexicons = tuple(_lexicon_path(p, copies) for p in args.lexicon)
+        return _cmd_batch(args, inputs, lexicons)
+    except InputError as exc:
+        print(f"restore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    finally:
+        for copy in copies:
+            copy.unlink(missing_ok=True)
+
+
+MAX_STREAMED_LEXICON = 256 * 1024 * 1024
+
+
+def _lexicon_path(given: str, copies: list[Path]) -> str:
+    """A lexicon file every worker can read. A pipe or device (``/dev/stdin``, ``<(...)``) can be read
+    only once, so it is copied to a temporary file named by its content (the same content gives the same
+    name, and so the same fingerprint for ``--resume``), removed when the command ends."""
+    path = Path(given)
+    if path.is_file():
+        return str(path.resolve())
+    if not path.exists() or path.is_dir():
+        raise InputError(f"lexicon file not found: {path.resolve()}")
+    with open(path, "rb") as f:
+        data = f.read(MAX_STREAMED_LEXICON + 1)
+    if len(data) > MAX_STREAMED_LEXICON:
+        raise InputError(f"{given}: a lexicon read from a pipe or device may hold at most "
+                         f"{MAX_STREAMED_LEXICON // 2**20} MiB")
+    copy = Path(tempfile.gettempdir()) / f"restore-lexicon-{hashlib.sha256(data).hexdigest()[:16]}.tsv"
+    atomic_write_bytes(copy, data)
+    copies.append(copy)
+    return str(copy)
+
+
+def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...]) -> int:
     lm = args.lm if args.lm == "ngram" or not Path(args.lm).exists() else str(Path(args.lm).resolve())
     from ..cli import lexicon_options
     spec = RestorerSpec(lm=lm, lexicons=lexicons, lexicon_only=args.lexicon_only, wordnet=not args.no_wordnet,
@@ -121,6 +156,9 @@ def cmd_batch(args) -> int:
                 Lexicon().load(path, format=spec.lexicon_format, trust=spec.lexicon_trust)
     except (ValueError, OSError) as exc:
         print(f"restore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except pickle.UnpicklingError:
+        print(f"restore: error: {PICKLED_MODEL.format(lm=args.lm)}", file=sys.stderr)
         return EXIT_INPUT
     job = Job(spec=spec, mode=args.mode, field=args.field,
               restored_field=None if args.in_place_field else args.restored_field, edits=args.edits,

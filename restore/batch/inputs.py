@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..cli import InputError
+from ..encoding import wide_encoding
 from .records import DEFAULT_MAX_RECORD_BYTES, ERROR, LINE, RECORD, TEXT
 
 
@@ -81,8 +82,73 @@ def open_binary(path: str, compression: str | None, raw):
             import zstandard
         except ImportError:
             raise InputError(f"{path}: reading .zst needs the zstandard package (pip install 'restore[batch]')") from None
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True))
+        return io.BufferedReader(_ZstdFrames(raw, zstandard.ZstdDecompressor()))
     return raw
+
+
+class _ZstdFrames(io.RawIOBase):
+    """Concatenated zstd frames, decompressed; a frame cut short raises EOFError, as gzip does.
+
+    zstandard's own stream reader just stops at a truncated frame, so a damaged file would lose its
+    records without a word. The input is fed in 1 KiB steps: a zstd block of a few bytes can expand to
+    128 KiB, and small steps keep what one step can produce (a decompression bomb) to a few tens of MiB.
+    """
+
+    STEP = 1024
+
+    def __init__(self, raw, dctx) -> None:
+        self.raw, self.dctx, self.dobj = raw, dctx, None
+        self.out, self.pos = b"", 0
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while self.pos >= len(self.out):
+            if not self.pending:
+                self.pending = self.raw.read(1 << 16)
+                if not self.pending:
+                    if self.dobj is not None:
+                        raise EOFError("the compressed data ends in the middle of a zstd frame (truncated file?)")
+                    return 0
+            self._step()
+        n = min(len(b), len(self.out) - self.pos)
+        b[:n] = self.out[self.pos:self.pos + n]
+        self.pos += n
+        return n
+
+    def _step(self) -> None:
+        data, self.pending = self.pending[:self.STEP], self.pending[self.STEP:]
+        out = []
+        while data:
+            if self.dobj is None:
+                self.dobj = self.dctx.decompressobj()
+            out.append(self.dobj.decompress(data))
+            if self.dobj.eof:  # a frame ended: the rest starts the next one
+                data, self.dobj = self.dobj.unused_data, None
+            else:
+                data = b""
+        self.out, self.pos = b"".join(out), 0
+
+
+def free_name(name: str, taken) -> str:
+    """``name``, or ``name.1``, ``name.2``, ... : the first that is not ``taken``."""
+    taken = set(taken)
+    k, candidate = 0, name
+    while candidate in taken:
+        k += 1
+        candidate = f"{name}.{k}"
+    return candidate
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """A CSV header with repeated names made unique, deterministically: ``id, text, id`` becomes
+    ``id, text, id.1`` (a name already in the header is never produced), so that no column is lost."""
+    out: list[str] = []
+    for name in names:
+        out.append(free_name(name, set(out) | (set(names) if name in out else set())))
+    return out
 
 
 class Reader:
@@ -144,10 +210,21 @@ class Reader:
                 return
         yield TEXT, (f.rel, data), f.rel
 
+    def _wide(self, f: InputFile, stream) -> tuple | None:
+        """An error record for a UTF-16/32 file (read as UTF-8 every line would fail), else None."""
+        wide = wide_encoding(stream.peek(512)[:512])
+        return self._error(f"{f.path}: {wide}", f.path) if wide else None
+
     def _read_jsonl(self, f: InputFile) -> Iterator[tuple]:
         limit = self.max_record_bytes
         with open(f.path, "rb") as raw:
             stream = open_binary(f.path, f.compression, raw)
+            wide = self._wide(f, stream)
+            if wide:
+                yield wide
+                return
+            if stream.peek(3)[:3] == b"\xef\xbb\xbf":  # a UTF-8 BOM belongs to the file, not to its first record
+                stream.read(3)
             number = 0
             while True:
                 line = stream.readline(limit + 1)
@@ -171,10 +248,15 @@ class Reader:
     def _read_csv(self, f: InputFile) -> Iterator[tuple]:
         csv.field_size_limit(max(self.max_record_bytes, 131072))
         with open(f.path, "rb") as raw:
-            stream = io.TextIOWrapper(open_binary(f.path, f.compression, raw), encoding="utf-8-sig",
-                                      errors="surrogateescape", newline="")
+            binary = open_binary(f.path, f.compression, raw)
+            wide = self._wide(f, binary)
+            if wide:
+                yield wide
+                return
+            stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
             reader = csv.reader(stream, delimiter=f.delimiter)
             header = None
+            overflow = "extra"
             row_number = 0
             while True:
                 try:
@@ -186,7 +268,8 @@ class Reader:
                     yield self._error(f"malformed CSV: {exc}", f"{f.path}:row {row_number}")
                     continue
                 if header is None:
-                    header = row
+                    header = unique_names(row)
+                    overflow = free_name("extra", header)  # cells beyond the header go here
                     continue
                 row_number += 1
                 self.position = self._done_bytes + raw.tell()
@@ -195,7 +278,7 @@ class Reader:
                     record = dict(zip(header, row))
                     record[self.error_field] = f"row has {len(row)} fields, the header {len(header)}"
                     if len(row) > len(header):
-                        record["extra"] = row[len(header):]
+                        record[overflow] = row[len(header):]
                     yield ERROR, record, source
                     continue
                 yield RECORD, dict(zip(header, row)), source

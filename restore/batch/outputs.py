@@ -7,18 +7,20 @@ import gzip
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from ..cli import InputError, atomic_write_bytes
-from .inputs import InputFile, split_suffix
+from ..cli import InputError
+from ..outfile import atomic_write_bytes, is_special, open_special, real_target, replace_into
+from .inputs import InputFile, free_name, split_suffix
 from .records import MANIFEST, _json_default, _scalar, encode_json_line
 
 
 def output_format(path: str, given: str, files: list[InputFile]) -> tuple[str, str | None]:
     """(format, compression) of the output."""
-    if path == "-":
+    if path == "-" or (is_special(path) and split_suffix(path)[0] is None):  # stdout, /dev/null, a FIFO
         return ("jsonl" if given in ("auto", "jsonl") else given), None
     fmt, compression = split_suffix(path)
     if given != "auto":
@@ -48,7 +50,7 @@ class StreamOutput:
     """
 
     def __init__(self, path: str, fmt: str, compression: str | None, added: tuple[str, ...] = ()) -> None:
-        self.target = Path(path)
+        self.target = real_target(path)  # through a symbolic link: the link stays, its file is replaced
         self.added = added
         self.fmt = fmt
         self.compression = compression
@@ -93,9 +95,12 @@ class StreamOutput:
         writer = csv.writer(buf, lineterminator="\n")
         if self.columns is None and records:
             first = list(records[0])
-            self.columns = first + [c for c in self.added if c not in first and c != "extra"] + ["extra"]
+            columns = first + [c for c in self.added if c not in first]
+            # the last column holds, as JSON, every field the first record lacked; its name must not be
+            # one of the record's own (an input column may well be called "extra")
+            self.columns = columns + [free_name("extra", columns)]
             writer.writerow(self.columns)
-        known = set(self.columns or ())
+        known = set((self.columns or [None])[:-1])
         for record in records:
             row = [_csv_value(record.get(c)) for c in self.columns[:-1]]
             extra = {k: v for k, v in record.items() if k not in known}
@@ -104,6 +109,12 @@ class StreamOutput:
         return buf.getvalue().encode("utf-8", "surrogateescape")
 
     def checkpoint(self) -> dict:
+        self._end_frame()
+        _fsync(self.raw)
+        return {"offset": self.raw.tell(), "columns": self.columns}
+
+    def _end_frame(self) -> None:
+        """Close the gzip member / zstd frame in progress, so that the file is valid up to here."""
         if self._encoder is not None and self._encoder is not self.raw:
             if self.compression == "gz":
                 self._encoder.close()
@@ -112,8 +123,6 @@ class StreamOutput:
                 self._encoder.flush(zstandard.FLUSH_FRAME)
                 self._encoder.close()
             self._encoder = None
-        _fsync(self.raw)
-        return {"offset": self.raw.tell(), "columns": self.columns}
 
     def close(self) -> None:
         if self.raw is not None:
@@ -126,7 +135,7 @@ class StreamOutput:
     def finalize(self) -> None:
         self.close()
         if self.partial.exists():
-            os.replace(self.partial, self.target)
+            replace_into(self.partial, self.target)
 
     def discard(self) -> None:
         self.close()
@@ -142,6 +151,34 @@ def _csv_value(value):
     if isinstance(value, float) and value.is_integer() is False:
         return repr(value)
     return value
+
+
+class DeviceOutput(StreamOutput):
+    """JSONL or CSV streamed straight to a FIFO, a device or a /dev name (no partial file, no resume):
+    a rename would replace the pipe or device node itself (see restore.outfile)."""
+
+    def __init__(self, path: str, fmt: str, compression: str | None, added: tuple[str, ...] = ()) -> None:
+        super().__init__(path, fmt, compression, added)
+        self.path = path
+
+    def open(self, state: dict | None) -> None:
+        self.raw = open_special(self.path)
+        if state is not None:
+            self.columns = state.get("columns")
+
+    def checkpoint(self) -> dict:
+        self._end_frame()
+        self.raw.flush()
+        return {"offset": 0, "columns": self.columns}
+
+    def has_partial(self) -> bool:
+        return False
+
+    def finalize(self) -> None:
+        self.close()
+
+    def discard(self) -> None:
+        self.close()
 
 
 class StdoutOutput:
@@ -177,10 +214,12 @@ class ParquetOutput:
             import pyarrow  # noqa: F401
         except ImportError:
             raise InputError("writing Parquet needs pyarrow (pip install 'restore[batch]')") from None
-        self.target = Path(path)
+        self.target = real_target(path)
         self.folder = self.target.with_name(f".{self.target.name}.partial")
         self.rows: list[dict] = []
         self.segments = 0
+        self.kinds: dict[str, str] = {}   # column -> the kind of value it holds (see _kind)
+        self.count = 0                    # records written so far
 
     def open(self, state: dict | None) -> None:
         if state is None:
@@ -191,12 +230,32 @@ class ParquetOutput:
                 raise InputError(f"{self.folder}: the partial output of the interrupted run is missing; "
                                  "start afresh without --resume")
             self.segments = state["segments"]
+            self.kinds = state.get("kinds", {})
+            self.count = state.get("count", 0)
             for extra in self.folder.iterdir():
                 if not extra.name.startswith("part-") or int(extra.stem[5:] or 0) >= self.segments:
                     extra.unlink()
 
     def write(self, payloads: list) -> None:
-        self.rows.extend({k: _scalar(v) for k, v in p.items()} for p in payloads)
+        for p in payloads:
+            row = {k: _scalar(v) for k, v in p.items()}
+            self.count += 1
+            for name, value in row.items():
+                self._check_kind(name, value)
+            self.rows.append(row)
+
+    def _check_kind(self, name: str, value) -> None:
+        """A Parquet column has one type. A value of another kind than the column's first is refused at
+        once, naming the column and the record, rather than turned into a string or found only when the
+        parts are merged at the end (when no --resume can help)."""
+        kind = _kind(value)
+        if kind is None:
+            return
+        seen = self.kinds.setdefault(name, kind)
+        if seen != kind:
+            raise InputError(f"{self.target}: column {name!r} holds {seen} values, but output record "
+                             f"{self.count:,} has a {kind} ({str(value)[:40]!r}); a Parquet column has one type: "
+                             "write JSONL or CSV instead, or give the column one type in the input")
 
     def has_partial(self) -> bool:
         return self.folder.is_dir()
@@ -214,7 +273,7 @@ class ParquetOutput:
             atomic_write_bytes(self.folder / f"part-{self.segments:06d}.parquet", sink.getvalue())
             self.segments += 1
             self.rows = []
-        return {"segments": self.segments}
+        return {"segments": self.segments, "kinds": self.kinds, "count": self.count}
 
     def close(self) -> None:
         pass
@@ -228,7 +287,7 @@ class ParquetOutput:
             schema = pa.unify_schemas(schemas, promote_options="permissive") if schemas else pa.schema([])
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise InputError(f"{self.target}: a column changes type between records ({exc}); write JSONL "
-                             f"instead (the checkpointed parts stay in {self.folder} for --resume)") from None
+                             "or CSV instead") from None
         fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
         os.close(fd)
         try:
@@ -239,7 +298,7 @@ class ParquetOutput:
                         if name not in table.column_names:
                             table = table.append_column(name, pa.nulls(len(table), schema.field(name).type))
                     writer.write_table(table.select(schema.names).cast(schema))
-            os.replace(tmp, self.target)
+            replace_into(tmp, self.target)
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -251,6 +310,21 @@ class ParquetOutput:
             for p in self.folder.iterdir():
                 p.unlink()
             self.folder.rmdir()
+
+
+def _kind(value) -> str | None:
+    """The kind of a value as Parquet sees it: integers and floats mix (as double), nothing else does."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary"
+    return type(value).__name__
 
 
 def _arrow_column(values: list):
@@ -269,14 +343,52 @@ def _arrow_column(values: list):
 
 
 class FolderOutput(StreamOutput):
-    """A folder of text files (one per input text file, same relative path) plus a JSONL manifest."""
+    """A folder of text files (one per input text file, same relative path) plus a JSONL manifest.
+
+    Everything is written into a hidden sibling folder, ``.NAME.partial``, which becomes the target by
+    one rename when the run ends: until then nothing of the target is visible. When the target folder
+    already exists (and is not empty), the files are moved into it at the end, each by a rename.
+    """
 
     def __init__(self, folder: str, text_field: str, error_field: str = "error") -> None:
-        self.folder = Path(folder)
+        self.final = real_target(folder)
+        self.folder = self.final.with_name(f".{self.final.name}.partial")
         self.text_field = text_field
         self.error_field = error_field
-        self.folder.mkdir(parents=True, exist_ok=True)
         super().__init__(str(self.folder / MANIFEST), "jsonl", None)
+
+    def open(self, state: dict | None) -> None:
+        if state is None:
+            self.discard()
+            self.folder.mkdir()
+        elif not self.folder.is_dir():
+            raise InputError(f"{self.folder}: the partial output of the interrupted run is missing; "
+                             "start afresh without --resume")
+        super().open(state)
+
+    def has_partial(self) -> bool:
+        return self.folder.is_dir()
+
+    def finalize(self) -> None:
+        super().finalize()
+        if not self.folder.is_dir():
+            return
+        if self.final.is_dir() and not any(self.final.iterdir()):
+            self.final.rmdir()
+        if not self.final.exists():
+            os.rename(self.folder, self.final)
+            return
+        for root, _, names in os.walk(self.folder):  # an existing folder: move the files in, one by one
+            dest = self.final / Path(root).relative_to(self.folder)
+            dest.mkdir(exist_ok=True)
+            for name in names:
+                replace_into(Path(root) / name, dest / name)
+        shutil.rmtree(self.folder)
+
+    def discard(self) -> None:
+        self.close()
+        if self.folder.is_dir():
+            shutil.rmtree(self.folder)
 
     def write(self, payloads: list) -> None:
         lines = []
@@ -290,7 +402,7 @@ class FolderOutput(StreamOutput):
                     entry["error"] = "path leaves the output folder"
                 else:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    atomic_write_bytes(target, text.encode("utf-8"))
+                    atomic_write_bytes(target, text.encode("utf-8", "surrogateescape"))
             for key in ("spin_score", "edits", "spans", self.error_field):
                 if key in record:
                     entry[key] = record[key]

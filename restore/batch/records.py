@@ -8,6 +8,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..encoding import wide_encoding
+
 
 STATE_VERSION = 1
 MODES = ("restore", "detect", "filter")
@@ -206,15 +208,16 @@ def check_text(text, name: str, max_chars: int) -> str | None:
 
 def decode_text(raw: bytes) -> tuple[str | None, str | None]:
     """UTF-8 text of a plain-text file: (text, None) or (None, why not)."""
+    wide = wide_encoding(raw)
+    if wide:
+        return None, wide
     if b"\x00" in raw:
         return None, "looks like binary data (contains NUL bytes)"
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, f"not valid UTF-8 (byte {exc.start})"
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text, None
+    return text, None  # a UTF-8 BOM stays, as in ``restore text``: the file comes back byte for byte
 
 
 def parse_json_line(line: bytes, source: str, err: str) -> dict:

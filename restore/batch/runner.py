@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..cli import InputError, atomic_write_bytes
+from ..cli import InputError
+from ..outfile import atomic_write_bytes, is_special, real_target
 from .inputs import InputFile, Reader, expand_inputs
-from .outputs import FolderOutput, ParquetOutput, StdoutOutput, StreamOutput, output_format
+from .outputs import DeviceOutput, FolderOutput, ParquetOutput, StdoutOutput, StreamOutput, output_format
 from .records import (CHUNK_BYTES, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_RECORD_BYTES,
-    Job, MAIN, MODES, RestorerSpec, SIDE, STATE_VERSION, SetupError, Stats, TEXT, encode_json_line,
+    Job, MAIN, MANIFEST, MODES, RestorerSpec, SIDE, STATE_VERSION, SetupError, Stats, TEXT, encode_json_line,
     process_chunk, restorer_for)
 
 
@@ -147,9 +148,7 @@ class _PlainBar:
 
 
 def _state_path(output: str, fmt: str) -> Path:
-    if fmt == "text":
-        return Path(output) / ".restore-state.json"
-    target = Path(output)
+    target = real_target(output)
     return target.with_name(f".{target.name}.partial.json")
 
 
@@ -178,6 +177,10 @@ def _make_output(path: str, fmt: str, compression, job: Job):
         if fmt != "jsonl":
             raise InputError("standard output takes JSONL only")
         return StdoutOutput()
+    if is_special(path):  # a FIFO or device: streamed to, never replaced
+        if fmt not in ("jsonl", "csv"):
+            raise InputError(f"{path}: {fmt} output cannot be streamed to a device or pipe; write a regular file")
+        return DeviceOutput(path, fmt, compression, added_columns(job))
     if fmt in ("jsonl", "csv"):
         return StreamOutput(path, fmt, compression, added_columns(job))
     if fmt == "parquet":
@@ -188,21 +191,55 @@ def _make_output(path: str, fmt: str, compression, job: Job):
     raise InputError(f"unknown output format {fmt!r}")
 
 
-def _check_paths(files: list[InputFile], inputs: list[str], outputs: list[str]) -> None:
+def _written_paths(out: str, fmt: str, files: list[InputFile]) -> list[Path]:
+    """Every file or folder an output writes: target, partial file or folder, checkpoint, folder contents."""
+    if is_special(out):
+        return [Path(os.path.abspath(out))]
+    target = real_target(out)
+    partial = target.with_name(f".{target.name}.partial")
+    paths = [target, partial, _state_path(out, fmt)]
+    if fmt == "text":
+        paths += [target / MANIFEST] + [target / f.rel for f in files]
+    return paths
+
+
+def _identity(path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _check_paths(files: list[InputFile], inputs: list[str], outputs: list[tuple[str, str]]) -> None:
+    """Refuse outputs that would write over an input file or over each other, by any name (links too)."""
     folders = [Path(p).resolve() for p in inputs if Path(p).is_dir()]
-    for out in outputs:
+    input_paths = {real_target(f.path) for f in files}
+    input_ids = {_identity(f.path) for f in files} - {None}
+    claimed: dict = {}  # path or (device, inode) -> the output writing it
+    for out, fmt in outputs:
         if out == "-":
+            if "-" in claimed:
+                raise InputError("-o and --spun-output cannot both be standard output")
+            claimed["-"] = out
             continue
-        target = Path(out).resolve()
-        for f in files:
-            if Path(f.path).resolve() == target:
-                raise InputError(f"{out}: refusing to overwrite an input file")
+        for path in _written_paths(out, fmt, files):
+            ident = _identity(path)
+            if path in input_paths or (ident is not None and ident in input_ids):
+                raise InputError(f"{out}: refusing to overwrite an input file ({path})")
+            for key in (path, ident):
+                if key is not None and key in claimed:
+                    raise InputError(f"{out}: -o and --spun-output would write the same file ({path}); "
+                                     "give each its own name")
+            claimed.update({path: out, **({ident: out} if ident is not None else {})})
+        if is_special(out):
+            continue
+        target = real_target(out)
         for folder in folders:
             if target == folder or folder in target.parents:
                 raise InputError(f"{out}: the output may not lie inside an input folder ({folder})")
-        parent = target.parent
-        if not parent.is_dir():
-            raise InputError(f"{out}: folder {parent} does not exist")
+        if not target.parent.is_dir():
+            raise InputError(f"{out}: folder {target.parent} does not exist")
 
 
 def run(inputs: list[str] | str, output: str, options: Options | None = None, **kwargs) -> Summary:
@@ -239,11 +276,11 @@ def run(inputs: list[str] | str, output: str, options: Options | None = None, **
     side_fmt = side_compression = None
     if options.spun_output:
         side_fmt, side_compression = output_format(options.spun_output, "auto", files)
-    _check_paths(files, list(inputs), [output] + ([options.spun_output] if options.spun_output else []))
+    _check_paths(files, list(inputs), [(output, fmt)] + ([(options.spun_output, side_fmt)] if options.spun_output else []))
     job = dataclasses.replace(job, route_spun=bool(options.spun_output),
                               encode_jsonl=fmt == "jsonl" and side_fmt in (None, "jsonl"))
-    if output == "-" and options.resume:
-        raise InputError("--resume needs an output file, not standard output")
+    if (output == "-" or is_special(output)) and options.resume:
+        raise InputError("--resume needs an output file, not standard output, a pipe or a device")
     return _Run(files, output, fmt, compression, side_fmt, side_compression, job, options).execute()
 
 
@@ -257,12 +294,13 @@ class _Run:
         self.outputs = [_make_output(output, fmt, compression, job)]
         if options.spun_output:
             self.outputs.append(_make_output(options.spun_output, side_fmt, side_compression, job))
-        self.state_path = None if output == "-" else _state_path(output, fmt)
+        self.state_path = None if output == "-" or is_special(output) else _state_path(output, fmt)
         self.fingerprint = _fingerprint(files, job, options, fmt, compression)
         self.stats = Stats()
         self.low = 0              # every index below has been written
         self.extra: set[int] = set()  # indices at or above ``low`` written already (unordered mode)
         self.since_checkpoint = 0
+        self.saved = 0
 
     # -- state ----------------------------------------------------------------------------------------
     def _load_state(self) -> dict | None:
@@ -283,6 +321,7 @@ class _Run:
 
     def _checkpoint(self, finished: bool = False) -> None:
         self._save_state([o.checkpoint() for o in self.outputs], finished)
+        self.saved = self.stats.documents  # what --resume starts from (the interrupt message says so)
         self.since_checkpoint = 0
         _trim_heap()
 
@@ -327,8 +366,16 @@ class _Run:
             bar.close()
             for o in self.outputs:
                 o.close()
-            print(f"\nrestore batch: interrupted after {self.stats.documents:,} documents; "
-                  "run the same command with --resume to continue", file=sys.stderr)
+            saved = f"{self.saved:,} documents are saved" if self.state_path is not None else "no resume"
+            print(f"\nrestore batch: interrupted after {self.stats.documents:,} documents ({saved} at the last "
+                  "checkpoint); run the same command with --resume to continue from there", file=sys.stderr)
+            raise
+        except InputError:  # e.g. a Parquet column changing type: running again cannot help, so no resume
+            bar.close()
+            for o in self.outputs:
+                o.discard()
+            if self.state_path is not None and self.state_path.exists():
+                self.state_path.unlink()
             raise
         except BaseException:
             bar.close()
