@@ -1,4 +1,4 @@
-"""Command line: ``restore text``, ``restore detect``.
+"""Command line: ``restore text``, ``restore detect`` (``restore batch``, ``restore bench`` live in their own modules).
 
 Exit codes: 0 success; 1 bad input (missing or unreadable file, binary or non-UTF-8 data, empty text,
 bad lexicon); 2 bad usage (unknown option, conflicting arguments).
@@ -188,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect = sub.add_parser("detect", parents=[common], help="print spun-looking spans and the spin score")
     detect.set_defaults(func=cmd_detect)
     __import__("restore.batch", fromlist=["add_batch_parser"]).add_batch_parser(sub)
+    from .bench import add_bench_parser
+    add_bench_parser(sub)
     return parser
 
 
