@@ -7,10 +7,16 @@ BIN := $(VENV)/bin
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
 
+# The core package only (pocketsphinx and rapidfuzz, about 60 MB): enough for `make run` and the CLI.
+# pip's progress stays visible: a first install downloads a few wheels.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -e .
+	touch $@
+
+# The test extra adds torch, transformers, the Gemma wheels, Dask and pyarrow (about 1.8 GB).
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m pip install -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -18,12 +24,12 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/restore text examples/spun_news.txt --diff --explain
 
-test: install
+test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/python -m pip install -q -e '.[bench]'
-	$(BIN)/python -m benchmarks --quick
+	$(BIN)/python -m pip install -e '.[bench]'
+	$(BIN)/restore bench --quick
 
 lexicons: install
 	$(BIN)/python -m pip install -q -e '.[build]'

@@ -16,7 +16,8 @@ HERE = Path(__file__).resolve().parent
 _WORK = Path(os.environ["BENCHMARKS_WORKDIR"]) if os.environ.get("BENCHMARKS_WORKDIR") else HERE
 DATA = _WORK / "data"          # rebuilt clean corpora (git-ignored; BENCHMARKS_WORKDIR moves it)
 CACHE = _WORK / "cache"        # nltk data, cached synthetic spins (git-ignored)
-RESULTS = HERE / "results"
+RESULTS = HERE / "results"     # the committed results (written only with --update-results or --readme)
+RUNS = HERE / "runs"           # every other run (git-ignored)
 README = ROOT / "README.md"
 
 

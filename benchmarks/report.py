@@ -21,6 +21,13 @@ def per1000(c: dict | None) -> str:
     return f"{c['value']:.2f} ({c['low']:.2f}–{c['high']:.2f})"
 
 
+def num(x, spec: str, scale: float = 1.0, suffix: str = "") -> str:
+    """A number formatted with ``spec``, or "–" when it is missing (a skipped input) or NaN."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{scale * x:{spec}}{suffix}"
+
+
 def get(d, *keys):
     for k in keys:
         if not isinstance(d, dict) or k not in d:
@@ -110,7 +117,7 @@ def markdown(res: dict) -> str:
             det = s.get("detection") or {}
             rows.append([seed, n, get(s, "spans", "n") or "–", *span_cols(s),
                          pct(get(s, "wer_before")), pct(get(s, "wer_after")),
-                         f"{det.get('precision', 0):.2f}/{det.get('recall', 0):.2f}/{det.get('f1', 0):.2f}" if det else "–"])
+                         "/".join(num(det.get(k), ".2f") for k in ("precision", "recall", "f1")) if det else "–"])
     parts.append("## Seeds\n\n" + table(["seed", "restorer", "spans", "restored", "kept", "wrong",
                                          "changed outside spans /1,000", "WER before", "WER after",
                                          "detection P/R/F1"], rows))
@@ -141,8 +148,9 @@ def markdown(res: dict) -> str:
                              get(s, "spans", "n"), pct(get(s, "by_group", "in", "restored")) + f" of {get(s, 'by_group', 'in', 'n') or 0}",
                              pct(get(s, "by_group", "out", "restored")) + f" of {get(s, 'by_group', 'out', 'n') or 0}",
                              pct(get(s, "spans", "wrong")), per1000(get(s, "false_changes_per_1000")),
-                             f"{100 * get(s, 'wer_before', 'value'):.1f}% → {100 * get(s, 'wer_after', 'value'):.1f}%",
-                             f"{get(s, 'detection', 'f1'):.2f}"])
+                             num(get(s, "wer_before", "value"), ".1f", 100, "%") + " → "
+                             + num(get(s, "wer_after", "value"), ".1f", 100, "%"),
+                             num(get(s, "detection", "f1"), ".2f")])
         parts.append("## Synthetic spins\n\nIn-dictionary: the (spun, original) pair is known to the engine's lexicon "
                      "(`r.lexicon.lookup`); out-of-dictionary: it is not. The spinners' dictionaries are the harness's "
                      "own (WordNet, a hand-written phrase list, the held-out half of the observed pairs, nlpaug), "
@@ -186,7 +194,7 @@ def markdown(res: dict) -> str:
 
     cal = [(where, s["calibration"]) for where, s in _engine_summaries(res) if s.get("calibration")]
     if cal:
-        rows = [[w, c["n"], f"{c['ece']:.3f}"] for w, c in cal]
+        rows = [[w, c["n"], num(c.get("ece"), ".3f")] for w, c in cal]
         parts.append("## Confidence calibration (engine edits)\n\nAn edit is correct when it restores the original "
                      "words of its region. ECE = expected calibration error over 10 bins; the reliability diagram is "
                      "calibration.png.\n\n" + table(["data", "edits", "ECE"], rows))

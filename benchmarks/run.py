@@ -8,8 +8,6 @@ import sys
 import time
 from dataclasses import dataclass
 
-from tqdm import tqdm
-
 from . import datasets, evaluate, speed
 from .paths import ROOT, SPINNER_PAIRS, TORTURED
 from .restorers import Engine, Identity, Naive, Oracle, load_engine
@@ -36,8 +34,32 @@ QUICK = Config(rates=(0.1, 0.3), docs_per_cell=3, clean_per_source=3, pool_per_s
 FULL = Config()
 
 
+class _NoBar:
+    """Stands in for a tqdm bar when tqdm (the [bench] extra) is not installed."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+
 def bar(total: int, desc: str):
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
     return tqdm(total=total, desc=desc, disable=not sys.stderr.isatty(), leave=False)
+
+
+def missing(exc: Exception) -> str:
+    """Why an optional part was skipped, in one line (with the install hint for a missing package)."""
+    if isinstance(exc, ImportError) and exc.name:
+        return f"{exc.name} is not installed (pip install 'restore[bench]')"
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
 def git_commit() -> str | None:
@@ -90,6 +112,10 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
                           "commit": git_commit(), "machine": speed.machine(), "restorers": names,
                           "config": cfg.__dict__, "notes": []}}
     notes = res["meta"]["notes"]
+
+    def skip(msg: str) -> None:  # in the report, and one line on standard error now
+        notes.append(msg)
+        datasets.note(msg)
     laps = res["meta"]["section_seconds"] = {}
     clock = {"name": None, "t": time.perf_counter()}
 
@@ -118,7 +144,7 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
     lap("clean prose")
     clean, pool = datasets.corpus_split(cfg.clean_per_source, cfg.pool_per_source)
     if not clean:
-        notes.append("no clean corpus: run python -m benchmarks.corpus --install")
+        skip("no clean corpus: run python -m benchmarks.corpus --install")
     res["clean"] = {}
     sources = sorted({ex.spinner for ex in clean})
     for r in restorers:
@@ -137,8 +163,8 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
             with bar(len(cfg.rates), f"spin/{sp}") as pb:
                 exs = datasets.synthetic(sp, cfg.rates, pool, cfg.docs_per_cell, progress=pb)
         except Exception as exc:  # a spinner whose data or package is missing
-            res["synthetic"]["skipped"][sp] = f"{type(exc).__name__}: {exc}"
-            datasets.note(f"spinner {sp} skipped: {exc}")
+            res["synthetic"]["skipped"][sp] = why = missing(exc)
+            datasets.note(f"spinner {sp} skipped: {why}")
             continue
         if oracle:
             oracle.add(exs)
@@ -183,9 +209,13 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
     lap("candidate recall on observed pairs")
     if engine is not None:
         res["pairs"] = {}
-        if SPINNER_PAIRS.exists():
-            from restore.split import is_held_out
+        try:
             from .spinners import observed_rows
+        except ImportError as exc:
+            skip(f"candidate recall on observed pairs not measured: {missing(exc)}")
+            observed_rows = None
+        if SPINNER_PAIRS.exists() and observed_rows is not None:
+            from restore.split import is_held_out
             pairs = [(s, o) for s, o, _ in observed_rows()]
             res["pairs"]["dev"] = evaluate.pair_recall(engine, [p for p in pairs if not is_held_out(*p)])
             res["pairs"]["held_out"] = evaluate.pair_recall(engine, [p for p in pairs if is_held_out(*p)])
@@ -195,7 +225,7 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
             try:
                 proxy = type(engine)(lexicon=curated_only_lexicon([]), settings=engine.settings)
             except ImportError as exc:  # the lexicon build needs lemminflect (the [bench] extra)
-                notes.append(f"dev half without observed rows not measured: {exc}")
+                skip(f"dev half without observed rows not measured: {exc}")
             else:
                 res["pairs"]["dev_without_observed"] = evaluate.pair_recall(
                     proxy, [p for p in pairs if not is_held_out(*p)])
@@ -203,8 +233,10 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
             res["pairs"]["seed001_distinct"] = res["seeds"]["seed001"]["candidates_distinct"]
 
     lap("speed")
-    if cfg.speed and engine is not None:
+    if cfg.speed and engine is not None and (clean or pool):
         res["speed"] = run_speed(cfg, engine, clean, pool)
+    elif cfg.speed:
+        skip("speed not measured: it runs on the clean corpus, which is missing")
     lap(None)
     res["meta"]["seconds"] = time.perf_counter() - t_start
     return res
@@ -212,7 +244,11 @@ def run(cfg: Config, restorer_names: list[str], mode: str) -> dict:
 
 def run_speed(cfg: Config, engine, clean, pool) -> dict:
     texts = [ex.spun for ex in clean][: cfg.process_docs] or [d["text"] for d in pool][: cfg.process_docs]
-    spun = datasets.synthetic("dictionary", (0.2,), pool, max(4, cfg.docs_per_cell)) if pool else []
+    try:
+        spun = datasets.synthetic("dictionary", (0.2,), pool, max(4, cfg.docs_per_cell)) if pool else []
+    except Exception as exc:  # the spinner's package is missing: time the clean text twice instead
+        datasets.note(f"speed on spun text measured on clean text: {missing(exc)}")
+        spun = []
     spun_texts = [ex.spun for ex in spun]
     mixed = [t for pair in zip(texts, spun_texts * (len(texts) // max(1, len(spun_texts)) + 1)) for t in pair]
     out: dict = {}

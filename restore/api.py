@@ -12,6 +12,8 @@ from .decode import Settings, SpanPosterior, choose_mode, decode, for_mode, head
 from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
 from .lm import LanguageModel, NgramLM
+from .explain import Positions, lm_gain, reason, window
+from .segments import best_segmentation, share_spun
 from .tokenize import sentences, tokenize
 from .windows import WINDOW_CHARS, windows
 
@@ -20,7 +22,12 @@ Progress = Callable[[int, int], None]   # progress(done, total), in any unit of 
 
 @dataclass(frozen=True)
 class Restoration:
-    """The result of restoring one text: the new ``text``, the ``edits`` that made it, the spin score."""
+    """The result of restoring one text: the new ``text``, the ``edits`` that made it, the spin score.
+
+    ``spin_score`` estimates the share of the document's words a spinner replaced (0 clean .. 1);
+    ``spin_rate`` is the decoder's spin rate (the share of candidate spans it expects spun, capped), which
+    drives the decoding but reads badly as a percentage of the text.
+    """
 
     source: str
     text: str
@@ -28,18 +35,23 @@ class Restoration:
     spin_score: float
     flags: list[Flag] = field(default_factory=list)
     spinner_mode: str | None = None   # "head" or "shuffle" when a spinner dictionary is loaded
+    spin_rate: float = 0.0
 
-    def explain(self) -> str:
-        """The edits, one per line, in reading order."""
-        lines = [f"spin score {self.spin_score:.2f}; {len(self.edits)} edit(s)"]
+    def explain(self, width: int = 30) -> str:
+        """The edits in reading order, two lines each: line:column, the words around the edit (``width``
+        characters either side) and the confidence; then the reason in words."""
+        lines = [f"spin score {self.spin_score:.2f} (about {self.spin_score:.0%} of the words look replaced); "
+                 f"{len(self.edits)} edit{'' if len(self.edits) == 1 else 's'}"]
+        where = Positions(self.source)
         for e in self.edits:
-            alts = ", ".join(f"{a} {p:.2f}" for a, p in e.alternatives[:3])
-            lines.append(f"{e.start:>6}-{e.end:<6} {e.spun!r} -> {e.original!r}  (confidence {e.confidence:.2f}"
-                         + (f"; also {alts}" if alts else "") + f"; {e.evidence})")
+            line, col = where(e.start)
+            lines.append(f"{line}:{col}  {window(self.source, e.start, e.end, e.original, width)}  "
+                         f"(confidence {e.confidence:.2f})")
+            lines.append(f"    {e.evidence}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        out = {"text": self.text, "spin_score": round(self.spin_score, 4),
+        out = {"text": self.text, "spin_score": round(self.spin_score, 4), "spin_rate": round(self.spin_rate, 4),
                "edits": [e.to_dict() for e in self.edits], "flags": [f.to_dict() for f in self.flags]}
         if self.spinner_mode:
             out["spinner_mode"] = self.spinner_mode
@@ -52,10 +64,12 @@ class Detection:
 
     spans: list[Flag]
     spin_score: float
+    spin_rate: float = 0.0
     spinner_mode: str | None = None
 
     def to_dict(self) -> dict:
-        out = {"spin_score": round(self.spin_score, 4), "spans": [f.to_dict() for f in self.spans]}
+        out = {"spin_score": round(self.spin_score, 4), "spin_rate": round(self.spin_rate, 4),
+               "spans": [f.to_dict() for f in self.spans]}
         if self.spinner_mode:
             out["spinner_mode"] = self.spinner_mode
         return out
@@ -173,7 +187,7 @@ class Restorer:
         pieces: list[str] = []
         edits: list[Edit] = []
         flags: list[Flag] = []
-        weighted = 0.0
+        weighted = weighted_rate = 0.0
         modes: dict[str, int] = {}
         for start, res in self.restore_windows(text, progress):
             if res.spinner_mode:
@@ -182,11 +196,14 @@ class Restorer:
             edits.extend(replace(e, start=e.start + start, end=e.end + start) for e in res.edits)
             flags.extend(replace(f, start=f.start + start, end=f.end + start) for f in res.flags)
             weighted += res.spin_score * len(res.source)
+            weighted_rate += res.spin_rate * len(res.source)
         mode = max(sorted(modes), key=modes.get) if modes else None   # each window fits its own; the usual one
-        return Restoration(text, "".join(pieces), edits, weighted / len(text), flags, mode)
+        return Restoration(text, "".join(pieces), edits, weighted / len(text), flags, mode,
+                           weighted_rate / len(text))
 
     def _restore_one(self, text: str, progress: Progress | None) -> Restoration:
         rate, posts, mode = self._decoded(text, progress)
+        tokens = tokenize(text)
         edits: list[Edit] = []
         flags: list[Flag] = []
         for post in posts:
@@ -202,15 +219,19 @@ class Restorer:
                 alts = tuple((match_style(span.spun, span.options[k - 1].text) + span.possessive, post.probs[k])
                              for k in ranked if k not in same)
                 alts += (("(keep)", post.probs[0]),)
-                gain = sum(post.probs[k] for k in same)
+                alts = tuple(sorted(alts, key=lambda a: -a[1]))[:5]
+                confidence = sum(post.probs[k] for k in same)
+                gain = lm_gain(self.lm, [t.norm for t in tokens[max(0, span.first - 4):span.first]], span.words,
+                               opt.words, [t.norm for t in tokens[span.last:span.last + 2]])
                 edits.append(Edit(span.start, span.end, span.spun, match_style(span.spun, opt.text) + span.possessive,
-                                  gain, tuple(sorted(alts, key=lambda a: -a[1]))[:5],
-                                  f"{opt.source} lexicon, weight {opt.weight:.2f}"))
+                                  confidence, alts,
+                                  reason(opt.source, opt.weight, gain, alts[0] if alts else None)))
             if post.p_spun >= self.flag_threshold or applied:
-                guess = span.options[best - 1].text + span.possessive if best else ""
+                guess = match_style(span.spun, span.options[best - 1].text) + span.possessive if best else ""
                 flags.append(Flag(span.start, span.end, span.spun, post.p_spun, guess, applied))
         edits = _non_overlapping(edits)
-        return Restoration(text, apply_edits(text, edits), edits, rate, flags, mode)
+        share = share_spun(posts, len(tokens))
+        return Restoration(text, apply_edits(text, edits), edits, share, flags, mode, spin_rate=rate)
 
     def restore_many(self, texts: Iterable[str]) -> Iterator[Restoration]:
         """Restore texts one after another, yielding each result as soon as it is ready."""
@@ -218,9 +239,14 @@ class Restorer:
             yield self.restore(text)
 
     def detect(self, text: str, progress: Progress | None = None) -> Detection:
-        """Spans that look spun and the document spin score (no text is rewritten)."""
+        """Spans that look spun, without overlaps, and the document spin score (no text is rewritten).
+
+        Where flagged spans overlap ("used to be" and "used"), the segmentation with the most expected spun
+        words is kept, spans the restorer applied first."""
         result = self.restore(text, progress)
-        return Detection(result.flags, result.spin_score, result.spinner_mode)
+        spans = best_segmentation(result.flags, lambda f: (f.start, f.end),
+                                  lambda f: (float(f.restored), f.p_spun * len(tokenize(f.spun))))
+        return Detection(spans, result.spin_score, result.spin_rate, result.spinner_mode)
 
 
 def _check_text(text: object) -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``restore text``, ``restore detect``.
+"""Command line: ``restore text``, ``restore detect`` (``restore batch``, ``restore bench`` live in their own modules).
 
 Exit codes: 0 success; 1 bad input (missing or unreadable file, binary, UTF-16 or other non-UTF-8 data,
 bad lexicon, output over the input); 2 bad usage (unknown option, conflicting arguments).
@@ -186,12 +186,25 @@ def cmd_detect(args) -> int:
     if args.json:
         content = json.dumps(detection.to_dict(), ensure_ascii=False, indent=2) + "\n"
     else:
-        lines = [f"spin score\t{detection.spin_score:.3f}"]
-        for f in detection.spans:
-            lines.append(f"{f.start}\t{f.end}\t{f.p_spun:.2f}\t{f.spun}\t{f.best}")
-        content = "\n".join(lines) + "\n"
+        content = detect_tsv(text, detection)
     write_output(args.output, content, [args.input])
+    # The score goes to standard error so that the output stays one table (a header and a row per span).
+    print(f"spin score {detection.spin_score:.3f}: about {detection.spin_score:.0%} of the words look replaced "
+          f"({len(detection.spans)} span{'' if len(detection.spans) == 1 else 's'})", file=sys.stderr)
     return EXIT_OK
+
+
+def detect_tsv(text: str, detection) -> str:
+    """Tab-separated spans under a header row; tabs and line breaks inside a span become spaces."""
+    from .explain import Positions
+    where = Positions(text)
+    clean = lambda s: " ".join(s.split())  # noqa: E731
+    lines = ["start\tend\tline:col\tp_spun\trestored\tspun\tlikely_original"]
+    for f in detection.spans:
+        line, col = where(f.start)
+        lines.append(f"{f.start}\t{f.end}\t{line}:{col}\t{f.p_spun:.2f}\t{'yes' if f.restored else 'no'}\t"
+                     f"{clean(f.spun)}\t{clean(f.best)}")
+    return "\n".join(lines) + "\n"
 
 
 def _use_colour(args) -> bool:
@@ -230,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect = sub.add_parser("detect", parents=[common], help="print spun-looking spans and the spin score")
     detect.set_defaults(func=cmd_detect)
     __import__("restore.batch", fromlist=["add_batch_parser"]).add_batch_parser(sub)
+    from .bench import add_bench_parser
+    add_bench_parser(sub)
     return parser
 
 
@@ -249,8 +264,25 @@ def main(argv: list[str] | None = None) -> int:
     except pickle.UnpicklingError:  # a model folder with pickled (.bin) weights, which torch will not load
         print(f"restore: error: {PICKLED_MODEL.format(lm=getattr(args, 'lm', 'the model'))}", file=sys.stderr)
         return EXIT_INPUT
+    except ImportError as exc:  # an optional package a command needs: say which extra brings it
+        print(f"restore: error: {missing_extra(exc)}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+# Which extra of pyproject.toml brings each optional package.
+EXTRAS = {"zstandard": "batch", "pyarrow": "batch", "tqdm": "batch", "dask": "dask", "distributed": "dask",
+          "pandas": "dask", "torch": "neural", "transformers": "neural", "gguf": "neural", "accelerate": "neural"}
+
+
+def missing_extra(exc: ImportError) -> str:
+    """One line naming the missing package and the install command (messages that already say it pass)."""
+    if "pip install" in str(exc):
+        return str(exc)
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRAS.get(top)
+    return f"{top or exc} is not installed" + (f": pip install 'restore[{extra}]'" if extra else "")
 
 
 if __name__ == "__main__":
