@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .lexicon import Entry, Lexicon
+from .lexicon import Entry, Lexicon, is_dictionary
 from .numbers import spelled_with_groups
 from .tokenize import Token
 
@@ -74,6 +74,16 @@ def _acronym(word: str) -> bool:
 
 
 def _strongest(entries: list[Entry], scale: Callable[[str], float] | None, limit: int, min_ratio: float) -> list[Entry]:
+    if scale is not None and any(is_dictionary(e.source) for e in entries):
+        # A spinner dictionary's originals are ranked apart from the bundled ones, so that a loaded
+        # thesaurus never pushes the bundled lexicons' originals out of the span (its gate may stay shut).
+        ours = [e for e in entries if is_dictionary(e.source)]
+        rest = [e for e in entries if not is_dictionary(e.source)]
+        return _top(ours, scale, limit, min_ratio) + (_top(rest, scale, limit, min_ratio) if rest else [])
+    return _top(entries, scale, limit, min_ratio)
+
+
+def _top(entries: list[Entry], scale: Callable[[str], float] | None, limit: int, min_ratio: float) -> list[Entry]:
     if scale is None:
         return entries[:limit]
     ranked = sorted(entries, key=lambda e: -e.weight * scale(e.source))
