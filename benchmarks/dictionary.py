@@ -142,6 +142,12 @@ def evaluate(knobs: dict, n_pool: int, n_clean: int, dev: bool, modes, rates, se
     for mode in modes:
         spin_a, spin_b = GroupSpinner(a, mode), GroupSpinner(b, mode)
         out[f"{mode}/given"] = summarise(run_cell(given, spin_a, pool, rates, seed))
+        # One farm's documents together: the mode fitted to all of them (no gold read), then each restored.
+        texts = [spin_a.spin(d["id"], d["text"], rate, seed + 97 * r_i + i).spun
+                 for r_i, rate in enumerate(rates) for i, d in enumerate(pool)]
+        pooled = given.pooled_mode(texts)
+        same_farm = restore.Restorer(lexicon=given.lexicon, spinner_mode=pooled or "auto", **knobs)
+        out[f"{mode}/given, mode pooled"] = summarise(run_cell(same_farm, spin_a, pool, rates, seed))
         out[f"{mode}/bundled"] = summarise(run_cell(bundled, spin_a, pool, rates, seed))
         out[f"{mode}/disjoint"] = summarise(run_cell(given, spin_b, pool, rates, seed))
         out[f"{mode}/disjoint-bundled"] = summarise(run_cell(bundled, spin_b, pool, rates, seed))

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from .candidates import CandidateSpan, find_candidates
-from .decode import Settings, SpanPosterior, choose_mode, decode, for_mode, head_exposures, memo
+from .decode import Settings, SpanPosterior, decode, memo
+from .modes import choose_mode, for_mode, head_exposures, mode_evidence, shuffle_lead
 from .edits import Edit, Flag, apply_edits, match_style
-from .lexicon import Lexicon, default_lexicon
+from .lexicon import Lexicon, default_lexicon, is_dictionary
 from .lm import LanguageModel, NgramLM
 from .explain import Positions, lm_gain, reason, window
 from .segments import best_segmentation, share_spun
@@ -156,6 +157,28 @@ class Restorer:
             extra = {"progress": progress} if progress is not None else {}
             posts = rescore(text, tokens, sents, posts, rate, self, **extra)
         return rate, posts, mode
+
+    def pooled_mode(self, texts: Iterable[str]) -> str | None:
+        """The spinner mode that explains ``texts`` together: documents one site spun with one plugin.
+
+        Each document's lead of shuffle over head-only mode (``restore.modes``) is summed, so a short
+        document that reads either way defers to its siblings. None when no text has spinner-dictionary
+        candidates. Pass the result on as ``Restorer(..., spinner_mode=mode)``.
+        """
+        total, seen = 0.0, False
+        for text in texts:
+            tokens = tokenize(text)
+            spans = self._find(text, tokens)
+            if not any(is_dictionary(o.source) for span in spans for o in span.options):
+                continue
+            seen = True
+            scores = mode_evidence(tokens, sentences(text, tokens), spans, memo(self.lm), self.settings,
+                                   (self.lexicon.heads, self.lexicon.max_head_len))
+            if scores is not None:
+                total += shuffle_lead(scores)
+        if not seen:
+            return None
+        return "shuffle" if total > 0 else "head"
 
     def restore(self, text: str, progress: Progress | None = None) -> Restoration:
         """Restore one text.

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .candidates import CandidateSpan
-from .lexicon import SHUFFLE_ONLY, is_dictionary
+from .lexicon import is_dictionary
 from .lm import BOS, EOS, LanguageModel
 from .tokenize import Token
 
@@ -339,90 +339,6 @@ def _without_group(spans: list[CandidateSpan], group: str, settings: Settings) -
         if options:
             out.append(span if len(options) == len(span.options) else replace(span, options=options))
     return out
-
-
-def for_mode(spans: list[CandidateSpan], mode: str) -> list[CandidateSpan]:
-    """The spans as a spinner in ``mode`` could have written them: in head-only mode a spinner dictionary
-    only ever stands for its head words, so its shuffle-only originals are dropped."""
-    if mode != "head":
-        return spans
-    out = []
-    for span in spans:
-        if any(o.source.startswith(SHUFFLE_ONLY) for o in span.options):
-            options = tuple(o for o in span.options if not o.source.startswith(SHUFFLE_ONLY))
-            if not options:
-                continue
-            span = replace(span, options=options)
-        out.append(span)
-    return out
-
-
-def head_exposures(tokens: list[Token], spans: list[CandidateSpan], heads: set[str], longest: int) -> int:
-    """Head words of a spinner dictionary that stand in the document outside every dictionary candidate:
-    places a head-only spinner could have rewritten and left alone."""
-    if not heads:
-        return 0
-    covered = {i for s in spans if any(is_dictionary(o.source) for o in s.options) for i in range(s.first, s.last)}
-    norms = [t.norm for t in tokens]
-    count, i = 0, 0
-    while i < len(norms):
-        for n in range(min(longest, len(norms) - i), 0, -1):
-            if " ".join(norms[i:i + n]) in heads and not covered.intersection(range(i, i + n)):
-                count += 1
-                i += n - 1
-                break
-        i += 1
-    return count
-
-
-# Nats by which the shuffle channel must explain a document better before it is chosen. Shuffle offers
-# every member of a line as an original, and the calibrated evidence of a span sums over its originals,
-# so it fits head-only documents nearly as well. Chosen on development documents
-# (python -m benchmarks.dictionary --dev MARGIN swept 4 / 7 / 10): 7 puts 17 of 18 head-only and 18 of
-# 18 shuffle spins in their mode; 10 sends 4 shuffle spins to head-only.
-SHUFFLE_MARGIN = 7.0
-
-
-def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
-                lm: LanguageModel, settings: Settings = Settings(), heads: tuple[set[str], int] = (set(), 0)) -> str | None:
-    """The spinner mode that explains the document better, or None without spinner-dictionary candidates.
-
-    Each mode's dictionary candidates get their own EM-fitted spin rate; the mode with the larger
-    document log-likelihood ratio (spun at that rate over not spun) wins. A shuffle spinner rewrites head
-    words too, so a document where heads read as spun favours it; where heads read as original, the extra
-    candidates only cost the shuffle channel its ln(1 - rate) at each of them.
-    """
-    if settings.spinner_mode not in ("auto", "head", "shuffle"):
-        raise ValueError(f"unknown spinner mode {settings.spinner_mode!r}: use auto, head or shuffle")
-    if settings.spinner_mode != "auto":
-        return settings.spinner_mode
-    if not any(o.source.startswith(SHUFFLE_ONLY) for s in spans for o in s.options):
-        return None if not any(is_dictionary(o.source) for s in spans for o in s.options) else "head"
-    # One pass of local scores serves both modes: head-only evidence is the same sum over fewer originals.
-    bounds, norms, by_sentence = _layout(tokens, sentences, spans, settings)
-    raw: dict[str, list[float]] = {"head": [], "shuffle": []}
-    for (s0, s1), sent_spans in zip(bounds, by_sentence):
-        words = norms[s0:s1]
-        for span in sent_spans:
-            if not any(is_dictionary(o.source) for o in span.options):
-                continue
-            a, b = span.first - s0, span.last - s0
-            scores = _local_scores(lm, words[:a], words[b:], span, settings, None)
-            both = [v for o, v in zip(span.options, scores[1:]) if is_dictionary(o.source)]
-            head = [v for o, v in zip(span.options, scores[1:])
-                    if is_dictionary(o.source) and not o.source.startswith(SHUFFLE_ONLY)]
-            raw["shuffle"].append(_logsumexp(both) - scores[0])
-            if head:
-                raw["head"].append(_logsumexp(head) - scores[0])
-    a_, b_ = settings.calibration.get("dictionary", (1.0, 0.0))
-    result = {}
-    for mode, values in raw.items():
-        gains = [a_ * g + b_ - settings.gain_shift for g in values]
-        kept = head_exposures(tokens, for_mode(spans, mode), *heads) if mode == "head" else 0
-        rate = estimate_rate(gains, settings, kept)
-        result[mode] = document_evidence(gains, rate) + kept * math.log(1.0 - rate)
-    scores = result
-    return "shuffle" if scores["shuffle"] > scores["head"] + SHUFFLE_MARGIN else "head"
 
 
 def memo(lm: LanguageModel) -> LanguageModel:

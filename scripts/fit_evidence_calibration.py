@@ -41,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import restore  # noqa: E402
 from benchmarks import datasets  # noqa: E402
 from benchmarks.dev import dev_documents  # noqa: E402
-from restore.decode import for_mode, span_evidence  # noqa: E402
+from restore.decode import span_evidence
+from restore.modes import for_mode  # noqa: E402
 from restore.tokenize import sentences, tokenize  # noqa: E402
 
 FIT_POOL = range(32, 42)

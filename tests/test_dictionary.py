@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from restore import Lexicon, LexiconError, Restorer
-from restore.decode import for_mode
+from restore.modes import for_mode
 from restore.dictionary import detect_format, group_pairs, read_lines
 
 GROUPS = """city|town|metropolis
@@ -178,3 +178,12 @@ def test_cli_reads_a_thesaurus_and_reports_the_mode(tmp_path, groups_file):
     proc = subprocess.run(run + ["--lexicon-format", "mythes"], capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert "thesaurus.txt:2: expected a thesaurus entry" in proc.stderr
+
+
+def test_pooled_mode_reads_documents_together(groups_file):
+    r = Restorer(lexicons=[groups_file])
+    assert r.pooled_mode([SPUN, SPUN[:200]]) == "head"
+    assert r.pooled_mode(["Nothing here is in the thesaurus at all."]) is None
+    # a shuffle spinner also writes heads for members: "city" for town, "said" for stated ...
+    shuffled = SPUN.replace("Town", "Metropolis").replace("mentioned", "said").replace("officers", "officials")
+    assert r.pooled_mode([shuffled]) in ("head", "shuffle")   # defined either way, never an error
