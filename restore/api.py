@@ -302,13 +302,34 @@ def default_restorer() -> Restorer:
         return _default
 
 
+_cached: dict = {}
+_CACHED_MAX = 8   # distinct option sets kept: each Restorer holds its lexicons (tens of MB)
+
+
+def cached_restorer(**options) -> Restorer:
+    """A shared Restorer for these options, built on first use: a scraper calling ``restore_text`` once a
+    page must not reload the lexicons every time. Options must be hashable (lists become tuples)."""
+    if not options:
+        return default_restorer()
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return Restorer(**options)   # an unhashable option (a ready Lexicon, say): built each time
+    with _default_lock:
+        restorer = _cached.get(key)
+        if restorer is None:
+            if len(_cached) >= _CACHED_MAX:
+                _cached.pop(next(iter(_cached)))
+            restorer = _cached[key] = Restorer(**options)
+        return restorer
+
+
 def restore_text(text: str, **options) -> Restoration:
-    """Restore ``text`` with the default Restorer (or one built from ``options``)."""
-    restorer = Restorer(**options) if options else default_restorer()
-    return restorer.restore(text)
+    """Restore ``text`` with the default Restorer (or a cached one built from ``options``)."""
+    return cached_restorer(**options).restore(text)
 
 
 def detect(text: str, **options) -> Detection:
     """Detect spun spans in ``text`` without rewriting it."""
-    restorer = Restorer(**options) if options else default_restorer()
-    return restorer.detect(text)
+    return cached_restorer(**options).detect(text)

@@ -65,8 +65,10 @@ class Settings:
     # scripts/fit_evidence_calibration.py on synthetic spins and clean documents that neither the
     # benchmark nor benchmarks/dev.py scores, for the bundled n-gram model (refit for another: the script
     # takes --lm); docs/decoder.md has the fit and what it changed.
+    # The "dictionary" group (spinner thesauri the user loads) is fitted by the same script with
+    # --dictionary, on group-spinner spins of half A of the stand-in thesaurus (benchmarks/dictionary.py).
     calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.423, 0.314),
-                                                       "dictionary": (0.424, -0.92)})
+                                                       "dictionary": (0.478, -0.961)})
     gain_shift: float = 0.0        # nats taken off every calibrated span evidence (a manual offset)
     present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
@@ -92,6 +94,24 @@ class Settings:
     # "head" (only head words are replaced), "shuffle" (any member by any other), or "auto": the mode
     # whose fitted channel explains the document better (``choose_mode``).
     spinner_mode: str = "auto"
+
+    def __post_init__(self) -> None:
+        # Checked here, where a bad value is named, rather than deep in the lattice ("KeyError: None").
+        for name in ("beam", "em_steps", "max_sentence", "options", "max_candidates"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ValueError(f"Settings.{name} must be a whole number of at least 1, got {getattr(self, name)!r}")
+        if not 0.0 < self.min_rate <= self.max_rate < 1.0:
+            raise ValueError(f"Settings needs 0 < min_rate <= max_rate < 1, got {self.min_rate!r} and {self.max_rate!r}")
+        if self.rate is not None and not 0.0 < self.rate < 1.0:
+            raise ValueError(f"Settings.rate must lie strictly between 0 and 1 (or be None), got {self.rate!r}")
+        if self.decision not in ("viterbi", "posterior"):
+            raise ValueError(f"Settings.decision must be 'viterbi' or 'posterior', got {self.decision!r}")
+        if self.spinner_mode not in ("auto", "head", "shuffle"):
+            raise ValueError(f"unknown spinner mode {self.spinner_mode!r}: use auto, head or shuffle")
+        if self.prior_a < 1.0 or self.prior_b < 1.0:
+            raise ValueError("Settings.prior_a and prior_b must be at least 1 (a Beta prior with a mode)")
+        if not 0.0 <= self.min_ratio <= 1.0 or not 0.0 < self.present_penalty <= 1.0:
+            raise ValueError("Settings.min_ratio must lie in [0, 1] and present_penalty in (0, 1]")
 
     def scale(self, source: str) -> float:
         """Trust in a lexicon source (multiplies its weights)."""

@@ -108,3 +108,18 @@ def test_module_level_functions_use_the_bundled_lexicons():
     assert restore.default_restorer() is restore.default_restorer()
     det = restore.detect(text)
     assert det.spin_score > 0 and any(f.spun == "international locations" for f in det.spans)
+
+
+def test_settings_are_checked_when_made():
+    import pytest
+
+    from restore.decode import Settings
+    for bad in ({"beam": 0}, {"rate": 1.0}, {"decision": "Posterior"}, {"spinner_mode": "x"}, {"max_rate": 0.0}):
+        with pytest.raises(ValueError, match="Settings|spinner mode"):
+            Settings(**bad)
+
+
+def test_restore_text_reuses_one_restorer_per_options():
+    from restore.api import cached_restorer
+    assert cached_restorer(wordnet=False) is cached_restorer(wordnet=False)
+    assert cached_restorer(wordnet=False) is not cached_restorer(wordnet=True)
