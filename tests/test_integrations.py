@@ -68,3 +68,19 @@ def test_datatrove_pipeline_restores_and_filters(tmp_path, restorer):
         if str(k) in kept:
             assert row["text"] == restorer.restore(text).text
             assert len(row["metadata"]["restore_edits"]) == len(restorer.restore(text).edits)
+
+
+def test_scrape_example_extracts_the_article_and_restores_it():
+    trafilatura = pytest.importorskip("trafilatura", reason="the scrape extra")
+    import subprocess
+    import sys
+    import restore
+    page = ROOT / "examples" / "spun_news.html"
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "scrape_and_restore.py"), str(page)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    article = trafilatura.extract(page.read_text(encoding="utf-8"))
+    assert done.stdout.strip() == restore.restore_text(article).text.strip()
+    for boilerplate in ("Home", "Trending", "Copyright", "Cookie"):
+        assert boilerplate not in done.stdout
+    assert "City officials said on Tuesday" in done.stdout and "spin score" in done.stderr
