@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 import sys
+import warnings
 from pathlib import Path
 
 from .encoding import wide_encoding
@@ -109,8 +110,16 @@ def colour_diff(result, colour: bool) -> str:
 
 def _restorer(args):
     from . import Restorer
-    return Restorer(lm=args.lm, lexicons=args.lexicon, wordnet=not args.no_wordnet,
-                    min_confidence=args.min_confidence, **lexicon_options(args))
+    # A neural model takes seconds to load: say so on a terminal, then clear the line.
+    status = args.lm != "ngram" and sys.stderr.isatty()
+    if status:
+        print(f"restore: loading the language model ({args.lm}) ...", end="\r", file=sys.stderr, flush=True)
+    try:
+        return Restorer(lm=args.lm, lexicons=args.lexicon, wordnet=not args.no_wordnet,
+                        min_confidence=args.min_confidence, **lexicon_options(args))
+    finally:
+        if status:
+            print("\033[K", end="", file=sys.stderr, flush=True)
 
 
 def lexicon_options(args) -> dict:
@@ -146,9 +155,11 @@ class _Bar:
         if self.bar is None:
             from tqdm import tqdm  # a dependency of transformers, so present wherever a neural model is
             self.bar = tqdm(total=total, desc="rescoring", leave=False, file=sys.stderr)
-        self.bar.total = total
-        self.bar.n = done
-        self.bar.refresh()
+        if self.bar.total != total:
+            self.bar.total = total
+            self.bar.refresh()
+        # update() by the work done since the last call: tqdm's rate and time left then count real work
+        self.bar.update(done - self.bar.n)
 
     def __enter__(self):
         return self if self.on else None
@@ -248,7 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Deprecation notices from the libraries behind the neural models speak to their callers' authors, not to
+# someone running a command.
+_QUIET = r"(torch|transformers|accelerate|huggingface_hub|gguf|tokenizers|dask|distributed|pyarrow)(\.|$)"
+
+
 def main(argv: list[str] | None = None) -> int:
+    for category in (DeprecationWarning, FutureWarning, PendingDeprecationWarning):
+        warnings.filterwarnings("ignore", category=category, module=_QUIET)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "json", False) and getattr(args, "diff", False):

@@ -41,7 +41,9 @@ import math
 import os
 import re
 import sys
+import threading
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -77,6 +79,9 @@ def _torch():
         import transformers  # noqa: F401
     except ImportError as exc:
         raise NeuralUnavailable(f"neural language models need torch and transformers: {NEURAL_EXTRA}") from exc
+    # The key/value cache is passed as ``past_key_values``, which every supported transformers release
+    # accepts; newer ones warn on each call that it will be renamed.
+    warnings.filterwarnings("ignore", message=r".*past_key_values.* is deprecated", category=FutureWarning)
     return torch
 
 
@@ -89,23 +94,56 @@ def cache_dir() -> Path:
 
 
 def set_threads(threads: int | None = None) -> int:
-    """Size torch's intra-op pool: ``threads``, else $RESTORE_THREADS, else the cores this process may use
-    less those other processes keep busy (the 1-minute load average). A pool larger than the free cores
-    is much slower than a smaller one: its threads wait for each other at every operation."""
+    """How many batches the scorers run at once: ``threads``, else $RESTORE_THREADS, else the cores this
+    process may run on (its CPU affinity). Returns that number of workers.
+
+    Each worker runs its batch on one torch thread (torch's intra-op pool is set to 1). A batch's
+    arithmetic is then the same whatever the number of workers -- an intra-op pool splits sums
+    differently for different sizes, and the last bits of a score decided close calls differently, so
+    results depended on the machine's load -- and independent workers never wait for each other at every
+    operation, as an over-subscribed intra-op pool does on a busy machine.
+    """
     torch = _torch()
     if threads is None and os.environ.get("RESTORE_THREADS"):
-        threads = int(os.environ["RESTORE_THREADS"])
+        try:
+            threads = int(os.environ["RESTORE_THREADS"])
+        except ValueError:
+            raise ValueError(f"RESTORE_THREADS={os.environ['RESTORE_THREADS']!r}: expected a whole number") from None
     if threads is None:
         try:
-            cores = len(os.sched_getaffinity(0))
+            threads = len(os.sched_getaffinity(0))
         except AttributeError:  # pragma: no cover - not Linux
-            cores = os.cpu_count() or 1
-        busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-        threads = min(cores, max(1, round(cores - busy + 0.3)))
-    threads = max(1, int(threads))
-    if torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)
-    return threads
+            threads = os.cpu_count() or 1
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+    return max(1, int(threads))
+
+
+def run_batches(fn: Callable, jobs: Sequence, workers: int, done: Callable | None = None) -> None:
+    """``fn(job)`` for every job, on up to ``workers`` threads (torch releases the GIL inside its
+    operations), each under ``torch.inference_mode`` (a per-thread setting); ``done(job)`` after each,
+    in the calling thread. The jobs' results must not depend on their order (each writes its own slots)."""
+    torch = _torch()
+
+    def call(job):
+        with torch.inference_mode():
+            fn(job)
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            call(job)
+            if done is not None:
+                done(job)
+        return
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+    with ThreadPoolExecutor(max_workers=min(workers, len(jobs)), thread_name_prefix="restore-neural") as pool:
+        futures = {pool.submit(call, job): job for job in jobs}
+        for future in as_completed(futures):
+            future.result()
+            if done is not None:
+                done(futures[future])
+
+
+_TOKENIZE = threading.Lock()  # a fast tokenizer is not safe to share between threads without one
 
 
 def _bf16_ok() -> bool:
@@ -199,9 +237,9 @@ class WordSimilarity:
     def vector(self, word: str):
         key = word.lower()
         v = self._cache.get(key)
-        if v is None:
+        while v is None:  # (another thread may clear the cache between the two lines)
             self.prime([key])
-            v = self._cache[key]
+            v = self._cache.get(key)
         return v
 
     def prime(self, words: Sequence[str]) -> None:
@@ -211,8 +249,10 @@ class WordSimilarity:
             return
         if len(self._cache) > 50_000:
             self._cache.clear()
+        with _TOKENIZE:
+            encoded = self.tokenizer([" " + w for w in new], add_special_tokens=False)["input_ids"]
         with self.torch.inference_mode():
-            for word, ids in zip(new, self.tokenizer([" " + w for w in new], add_special_tokens=False)["input_ids"]):
+            for word, ids in zip(new, encoded):
                 v = self.weight[ids].float().mean(0)
                 # a numpy vector: the dot product of two cached words is then microseconds, not a torch call
                 self._cache[word] = (v / (v.norm() + 1e-9)).numpy()
@@ -245,7 +285,12 @@ class CausalScorer:
         self._head_subset(vocab_subset)
         self.similarity = WordSimilarity(model, tokenizer)
         self.stats = {"base_tokens": 0, "base_padded": 0, "row_tokens": 0, "row_padded": 0, "head": 0}
-        set_threads()
+        self._stats_lock = threading.Lock()
+        self.workers = set_threads()
+
+    def _count(self, key: str, n: int) -> None:
+        with self._stats_lock:
+            self.stats[key] += n
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike, name: str | None = None, **kw) -> "CausalScorer":
@@ -260,7 +305,8 @@ class CausalScorer:
         return _filler_words(self.tokenizer, "▁") or _filler_words(self.tokenizer, "Ġ")
 
     def _encode(self, texts: list[str]) -> list[list[int]]:
-        ids = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        with _TOKENIZE:
+            ids = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
         return [[self.bos] + x for x in ids]
 
     def _head_subset(self, vocab_subset: bool) -> None:
@@ -296,7 +342,7 @@ class CausalScorer:
         """Log-softmax of the output layer at ``hidden`` (n, d): with ``pairs``, the floats at those (row,
         token id) pairs; without, (log-probs of every row, the token id of each column)."""
         torch = self.torch
-        self.stats["head"] += hidden.shape[0]
+        self._count("head", hidden.shape[0])
         logits = self._logits(hidden)
         lse = torch.logsumexp(logits, dim=-1)
         if pairs is None:
@@ -319,8 +365,7 @@ class CausalScorer:
         return (value - lse[rows]).tolist()
 
     def score(self, windows: Sequence[Window], progress=None) -> list[list[float]]:
-        """Scores of every window's variants; ``progress(windows done, windows)`` after each batch."""
-        torch = self.torch
+        """Scores of every window's variants; ``progress(windows done, windows)`` from 0, after each batch."""
         groups: dict[tuple[str, int], list[int]] = {}
         for i, w in enumerate(windows):
             groups.setdefault((w.base, w.first), []).append(i)
@@ -334,26 +379,31 @@ class CausalScorer:
             plans = [self._plan(windows[i], i, 0, ids) for i in groups[key]]
             need[key] = (ids, max(min(len(ids), p + max(len(s) for s in seqs)) for _, p, seqs, _ in plans))
         keys.sort(key=lambda key: need[key][1])
-        with torch.inference_mode():
-            chunk: list[tuple[str, int]] = []
-            real = done = 0
+        # Chunks are cut before any is run, from the windows alone, so they are the same however many
+        # workers score them.
+        chunks: list[list[tuple[str, int]]] = []
+        chunk: list[tuple[str, int]] = []
+        real = 0
+        for key in keys:
+            padded = (len(chunk) + 1) * need[key][1]
+            if chunk and (padded > self.max_tokens or padded > 1.25 * (real + need[key][1]) + 16):
+                chunks.append(chunk)
+                chunk, real = [], 0
+            chunk.append(key)
+            real += need[key][1]
+        if chunk:
+            chunks.append(chunk)
+        done = 0
+        if progress is not None:
+            progress(0, len(windows))
 
-            def run(chunk) -> None:
-                nonlocal done
-                self._score_chunk(chunk, need, groups, windows, out)
-                done += sum(len(groups[key]) for key in chunk)
-                if progress is not None:
-                    progress(done, len(windows))
-
-            for key in keys:
-                padded = (len(chunk) + 1) * need[key][1]
-                if chunk and (padded > self.max_tokens or padded > 1.25 * (real + need[key][1]) + 16):
-                    run(chunk)
-                    chunk, real = [], 0
-                chunk.append(key)
-                real += need[key][1]
-            if chunk:
-                run(chunk)
+        def finished(chunk) -> None:
+            nonlocal done
+            done += sum(len(groups[key]) for key in chunk)
+            if progress is not None:
+                progress(done, len(windows))
+        run_batches(lambda chunk: self._score_chunk(chunk, need, groups, windows, out), chunks, self.workers,
+                    finished)
         return out
 
     def _plan(self, w: Window, wi: int, r: int, base_ids: list[int]) -> tuple[int, int, list[list[int]], int]:
@@ -377,8 +427,8 @@ class CausalScorer:
         for r, b in enumerate(bases):
             ids[r, :need[r]] = torch.tensor(b[:need[r]])
             mask[r, :need[r]] = 1
-        self.stats["base_tokens"] += sum(need)
-        self.stats["base_padded"] += mask.numel()
+        self._count("base_tokens", sum(need))
+        self._count("base_padded", mask.numel())
         res = self.body(input_ids=ids, attention_mask=mask, use_cache=True)
         hidden, cache = res.last_hidden_state, res.past_key_values
         heads: dict[tuple[int, int], int] = {}      # (row, position) -> index among the head evaluations
@@ -454,8 +504,8 @@ class CausalScorer:
             mask[j, :p] = 1
             mask[j, n:n + m] = 1
             pos[j] = p + torch.arange(t_max)
-        self.stats["row_tokens"] += sum(len(seq) - 1 for *_, seq in rows)
-        self.stats["row_padded"] += ids.numel()
+        self._count("row_tokens", sum(len(seq) - 1 for *_, seq in rows))
+        self._count("row_padded", ids.numel())
         sub = copy.copy(cache)
         sub.layers = [copy.copy(layer) for layer in cache.layers]
         sub.batch_select_indices(torch.tensor([r for _, _, r, _, _ in rows]))
@@ -498,7 +548,7 @@ class MaskedScorer:
         if tokenizer.mask_token_id is None:
             raise ValueError(f"{name}: the tokenizer has no mask token; is this a masked language model?")
         self.similarity = WordSimilarity(model, tokenizer)
-        set_threads()
+        self.workers = set_threads()
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike, **kw) -> "MaskedScorer":
@@ -538,19 +588,30 @@ class MaskedScorer:
                 masked = list(seq)
                 masked[i] = self.tokenizer.mask_token_id
                 jobs.append((t, masked, i, tid))
+        starts = list(range(0, len(jobs), self.max_rows))
+        parts: dict[int, list[float]] = {}
+
+        def batch(s: int) -> None:
+            part = jobs[s:s + self.max_rows]
+            logits = self._rows([m for _, m, _, _ in part]).float()
+            idx = torch.arange(len(part))
+            pos = torch.tensor([i for _, _, i, _ in part])
+            tgt = torch.tensor([tid for *_, tid in part])
+            parts[s] = torch.log_softmax(logits[idx, pos], dim=-1)[idx, tgt].tolist()
+        rows_done = 0
+        if progress is not None:
+            progress(0, len(jobs))
+
+        def finished(s: int) -> None:
+            nonlocal rows_done
+            rows_done += len(parts[s])
+            if progress is not None:
+                progress(rows_done, len(jobs))
+        run_batches(batch, starts, self.workers, finished)
         out = [0.0] * len(texts)
-        with torch.inference_mode():
-            for s in range(0, len(jobs), self.max_rows):
-                part = jobs[s:s + self.max_rows]
-                logits = self._rows([m for _, m, _, _ in part]).float()
-                idx = torch.arange(len(part))
-                pos = torch.tensor([i for _, _, i, _ in part])
-                tgt = torch.tensor([tid for *_, tid in part])
-                lp = torch.log_softmax(logits[idx, pos], dim=-1)[idx, tgt].tolist()
-                for (t, *_), v in zip(part, lp):
-                    out[t] += v
-                if progress is not None:
-                    progress(s + len(part), len(jobs))
+        for s in starts:  # summed in one fixed order, whatever order the batches finished in
+            for (t, *_), v in zip(jobs[s:s + self.max_rows], parts[s]):
+                out[t] += v
         return out
 
     def score(self, windows: Sequence[Window], progress=None) -> list[list[float]]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import math
+import re
+import sys
+import os
 
 import pytest
 
@@ -308,3 +312,73 @@ def test_gemma_270m(torch):
     out = r.restore("The Chinese language government within the northeastern town of Shenyang reportedly "
                     "arrested a North Korean IT specialist during the Korean Struggle.")
     assert "Struggle" not in out.text or "Chinese language" not in out.text
+
+
+MANY = ("The town was quiet in the struggle. Two countries introduced new guns made of metal. The mayor said "
+        "the large bridge will open next year. The old house in the town was made of metal. The nations told "
+        "the mayor the struggle was big. Two months later the guns were used in the town.")
+
+
+@pytest.mark.parametrize("which", ["causal", "masked"])
+def test_output_is_the_same_for_any_thread_count(which, causal_dir, masked_dir, lexicon, monkeypatch):
+    """Scores, features and edits are bit-identical with 1 and 2 threads (several batches, so both work)."""
+    folder = causal_dir if which == "causal" else masked_dir
+    runs = []
+    for n in (1, 2):
+        monkeypatch.setenv("RESTORE_THREADS", str(n))
+        r = Restorer(lm=str(folder), lexicon=lexicon)
+        assert r.lm.scorer.workers == n
+        if which == "causal":
+            r.lm.scorer.max_tokens = 16
+        else:
+            r.lm.scorer.max_rows = 6
+        r.lm.weights = Weights(contest=0.0)
+        calls = []
+        res = r.restore(MANY, progress=lambda done, total: calls.append(done))
+        assert len(calls) > 3, "the work should come in several batches"
+        runs.append((res.text, [(e.start, e.end, e.original, e.confidence) for e in res.edits],
+                     [it.feats for it in r.lm.last_items]))
+    assert runs[0] == runs[1]
+
+
+def test_thread_count_follows_affinity_and_env(torch, monkeypatch):
+    from restore.neural import set_threads
+    monkeypatch.delenv("RESTORE_THREADS", raising=False)
+    assert set_threads() == len(os.sched_getaffinity(0))
+    assert torch.get_num_threads() == 1   # each worker computes on one thread: results do not depend on it
+    monkeypatch.setenv("RESTORE_THREADS", "3")
+    assert set_threads() == 3 and set_threads(5) == 5
+    monkeypatch.setenv("RESTORE_THREADS", "many")
+    with pytest.raises(ValueError, match="RESTORE_THREADS"):
+        set_threads()
+
+
+def test_progress_starts_from_zero(causal_dir, lexicon):
+    r = Restorer(lm=str(causal_dir), lexicon=lexicon)
+    r.lm.weights = Weights(contest=0.0)
+    calls = []
+    r.restore(MANY, progress=lambda done, total: calls.append(done))
+    assert calls[0] == 0 and calls[-1] > 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_on_a_terminal_says_loading_and_counts_from_zero(causal_dir, tmp_path, monkeypatch):
+    from restore.cli import main
+    src = tmp_path / "in.txt"
+    src.write_text(MANY, encoding="utf-8")
+    err = _Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    lex = tmp_path / "toy.tsv"
+    lex.write_text(LEX, encoding="utf-8")
+    # every span is rescored (no contest threshold), so the bar has work to show
+    monkeypatch.setattr("restore.neural.load_weights", lambda name, path=None: Weights(contest=0.0))
+    assert main(["text", str(src), "--lm", str(causal_dir), "--lexicon", str(lex)]) == 0
+    shown = err.getvalue()
+    assert "loading the language model" in shown
+    frames = [f for f in re.split(r"[\r\n]", shown) if f.startswith("rescoring:")]
+    assert frames and re.match(r"rescoring:\s+0%", frames[0])          # the bar opens at 0, not mid-way
+    assert "Warning" not in shown

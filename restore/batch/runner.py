@@ -81,8 +81,8 @@ class Summary(Stats):
     def line(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
         words = self.words / self.seconds if self.seconds else 0.0
-        parts = [f"{self.documents:,} documents", f"{self.words:,} words", f"{self.edits:,} edits",
-                 f"{self.spun_share:.1%} spun (score > {self.max_spin:g})", f"{self.errors:,} errors"]
+        parts = [_count(self.documents, "document"), _count(self.words, "word"), _count(self.edits, "edit"),
+                 f"{self.spun_share:.1%} spun (score > {self.max_spin:g})", _count(self.errors, "error")]
         if self.dropped:
             parts.append(f"{self.dropped:,} dropped")
         if self.routed:
@@ -91,6 +91,10 @@ class Summary(Stats):
             parts.append(f"resumed after {self.resumed_at:,}")
         return (f"restore batch: {', '.join(parts)}; {self.seconds:.1f} s "
                 f"({rate:,.0f} docs/s, {words:,.0f} words/s)")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 class _Progress:

@@ -1,0 +1,35 @@
+"""`restore batch` on small inputs: one process (workers cost more than they save), singular counts."""
+
+from __future__ import annotations
+
+import json
+
+from restore.batch.command import SMALL_INPUT, _small
+from restore.cli import main
+
+DOC = "Nuclear guns used to be a risk to the 2 international locations within the town."
+
+
+def test_small_inputs_are_measured_on_disk(tmp_path):
+    small = tmp_path / "small.jsonl"
+    small.write_text(json.dumps({"text": DOC}) + "\n", encoding="utf-8")
+    big = tmp_path / "big.jsonl"
+    big.write_text((json.dumps({"text": DOC}) + "\n") * (SMALL_INPUT // len(DOC) + 1), encoding="utf-8")
+    assert _small([str(small)]) and _small([str(tmp_path / "missing.jsonl")]) is False
+    assert not _small([str(big)]) and not _small([str(small), str(big)]) and not _small(["-"])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text(DOC, encoding="utf-8")
+    assert _small([str(folder)])
+
+
+def test_one_document_is_singular_and_jobs_fall_back(tmp_path, capsys, monkeypatch):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": DOC}) + "\n", encoding="utf-8")
+    started = []
+    import concurrent.futures as cf
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", lambda *a, **k: started.append(1))
+    assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "-j", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "1 document," in err and "1 documents" not in err
+    assert started == []   # no worker pool for a one-line input
