@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from .examples import Example, Span
-from .metrics import candidate_rank, composed_rank, fix_rank, fixes, score
+from .metrics import candidate_rank, composed_rank, fix_rank, fixes, score, uncertain_at
 from .summary import ci, summarize
 from .text import words
 
@@ -43,6 +43,8 @@ def run(restorer, exs: list[Example], lexicon=None, progress=None) -> Raw:
         if lexicon is not None:
             labels.append(["in" if in_dictionary(lexicon, s) else "out" for s in ex.spans])
         for e in out.edits:
+            if uncertain_at(ex, e.start, e.end):
+                continue
             confs.append((float(e.confidence), fixes(ex, e.start, e.end, e.original)))
         if progress:
             progress.update(1)

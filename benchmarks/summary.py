@@ -29,6 +29,7 @@ def _units(per_doc_hits: list[int], per_doc_total: list[int]):
 
 def span_rates(statuses: list[list[str]]) -> dict:
     """Share of spans restored / kept / wrong, with intervals."""
+    statuses = [[x for x in s if x != "uncertain"] for s in statuses]  # neither credited nor penalised
     total = [len(s) for s in statuses]
     out = {"n": int(sum(total))}
     for k, name in enumerate(("restored", "kept", "wrong")):
@@ -45,6 +46,8 @@ def summarize(scored: list[tuple[object, DocScore]], labels: list[list[str]] | N
     out: dict = {"documents": len(scores), "words": int(sum(d.n_words for d in scores))}
     if any(d.status for d in scores):
         out["spans"] = span_rates([d.status for d in scores])
+        if any(d.strict for d in scores):
+            out["spans_strict"] = span_rates([d.strict or d.status for d in scores])
         out["wer_before"] = ci([d.wer_before for d in scores], [d.n_original for d in scores], seed=3)
         out["wer_after"] = ci([d.wer_after for d in scores], [d.n_original for d in scores], seed=4)
         tp, fp, fn = (sum(getattr(d, k) for d in scores) for k in ("tp", "fp", "fn"))
