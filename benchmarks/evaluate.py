@@ -42,10 +42,13 @@ def run(restorer, exs: list[Example], lexicon=None, progress=None) -> Raw:
         scored.append((ex, d))
         if lexicon is not None:
             labels.append(["in" if in_dictionary(lexicon, s) else "out" for s in ex.spans])
+        # the posterior that the span is spun is what min_confidence compares (on the restored flag)
+        p_spun = {(f.start, f.end): f.p_spun for f in getattr(out, "flags", ()) or () if f.restored}
         for e in out.edits:
             if uncertain_at(ex, e.start, e.end):
                 continue
-            confs.append((float(e.confidence), fixes(ex, e.start, e.end, e.original)))
+            confs.append((float(e.confidence), fixes(ex, e.start, e.end, e.original),
+                          float(p_spun.get((e.start, e.end), e.confidence))))
         if progress:
             progress.update(1)
     rates = [ex.meta["achieved_rate"] for ex in exs if "achieved_rate" in ex.meta]

@@ -199,7 +199,24 @@ def markdown(res: dict) -> str:
         rows = [[w, c["n"], f"{c['ece']:.3f}"] for w, c in cal]
         parts.append("## Confidence calibration (engine edits)\n\nAn edit is correct when it restores the original "
                      "words of its region. ECE = expected calibration error over 10 bins; the reliability diagram is "
-                     "calibration.png.\n\n" + table(["data", "edits", "ECE"], rows))
+                     "calibration.png. The reported confidence is the decoder's posterior mapped through "
+                     "models/confidence_calibration.json, fitted on development documents only "
+                     "(scripts/fit_confidence_calibration.py; `python -m benchmarks.calibration` measures it there); "
+                     "these documents are the benchmark's own, which no fit saw.\n\n"
+                     + table(["data", "edits", "ECE"], rows))
+        curve = get(res, "synthetic", "all", "engine", "threshold_curve")
+        if curve:
+            f = lambda x: "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+            rows = [[f"{r['threshold']:.2f}", r["knob"]["edits"], f(r["knob"]["precision"]), f(r["knob"]["recall"]),
+                     r["filter"]["edits"], f(r["filter"]["precision"]), f(r["filter"]["recall"])] for r in curve]
+            parts.append("### Precision and recall against `min_confidence` (synthetic spins, all spinners and rates)\n\n"
+                         "`--min-confidence t` keeps an edit when the decoder's posterior that its span is spun reaches "
+                         "t; filtering `result.edits` on the reported (calibrated) confidence is the other knob. "
+                         "Recall = right edits / gold spans. Below the default 0.5 the decoder rarely chooses a "
+                         "restoration, so lower settings add almost nothing (`python -m benchmarks.calibration` "
+                         "traces the whole range on development documents). Plot: precision_recall.png.\n\n"
+                         + table(["threshold", "edits (min_confidence)", "precision", "recall",
+                                  "edits (confidence filter)", "precision", "recall"], rows))
 
     sp = res.get("speed")
     if sp:
@@ -226,7 +243,8 @@ def markdown(res: dict) -> str:
                      + "\n\nTime per stage (share of profiled time by engine module; candidate generation alone "
                      f"takes {sp['stages']['candidates_share']:.0%} of an unprofiled restore):\n\n"
                      + table(["module", "share"], [[k, f"{v:.1%}"] for k, v in sp["stages"]["by_module"].items()]))
-    parts.append("Plots: accuracy_by_rate.png, accuracy_by_spinner.png, calibration.png, cost_length.png, cost_corpus.png.")
+    parts.append("Plots: accuracy_by_rate.png, accuracy_by_spinner.png, calibration.png, precision_recall.png, "
+                 "cost_length.png, cost_corpus.png.")
     return "\n\n".join(parts) + "\n"
 
 

@@ -64,5 +64,27 @@ def summarize(scored: list[tuple[object, DocScore]], labels: list[list[str]] | N
             st = [[s for s, lab in zip(d.status, doc) if lab == g] for d, doc in zip(scores, labels)]
             out["by_group"][g] = span_rates(st)
     if confidences:
-        out["calibration"] = reliability([c for c, _ in confidences], [ok for _, ok in confidences])
+        out["calibration"] = reliability([c[0] for c in confidences], [c[1] for c in confidences])
+        if out.get("spans"):
+            out["threshold_curve"] = threshold_curve(confidences, out["spans"]["n"])
+    return out
+
+
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+def threshold_curve(confidences, n_spans: int, thresholds=THRESHOLDS) -> list[dict]:
+    """Precision and recall of the edits kept at each threshold, read off one run at the default
+    ``min_confidence`` 0.5 (raising it only removes edits): ``knob`` compares the posterior that the span
+    is spun, as ``Restorer(min_confidence=t)`` does; ``filter`` the reported confidence, as a caller
+    keeping ``[e for e in result.edits if e.confidence >= t]`` does. Recall = right edits / gold spans."""
+    out = []
+    for t in thresholds:
+        row = {"threshold": t}
+        for name, k in (("knob", 2), ("filter", 0)):
+            kept = [c for c in confidences if c[min(k, len(c) - 1)] >= t]
+            right = sum(1 for c in kept if c[1])
+            row[name] = {"edits": len(kept), "precision": right / len(kept) if kept else float("nan"),
+                         "recall": right / n_spans if n_spans else float("nan")}
+        out.append(row)
     return out

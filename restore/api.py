@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from .candidates import CandidateSpan, find_candidates
+from .confidence import default_map, identity
 from .decode import Settings, SpanPosterior, decode
 from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon
@@ -80,7 +81,8 @@ class Restorer:
 
     def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
                  lexicon: Lexicon | None = None, wordnet: bool = True, settings: Settings | None = None,
-                 min_confidence: float = 0.5, flag_threshold: float = 0.5, **knobs) -> None:
+                 min_confidence: float = 0.5, flag_threshold: float = 0.5, calibrate_confidence: bool = True,
+                 **knobs) -> None:
         self.lm = make_lm(lm)
         self.lexicon = lexicon if lexicon is not None else default_lexicon(lexicons, wordnet=wordnet)
         if lexicon is not None:
@@ -89,6 +91,10 @@ class Restorer:
         self.settings = replace(settings or Settings(), **knobs)
         self.min_confidence = min_confidence
         self.flag_threshold = flag_threshold
+        # reported edit confidence: the decoder's posterior mapped to a frequency (restore/confidence.py);
+        # the map was fitted on the n-gram decoder's posteriors, and neural rescoring has its own scale
+        fitted = calibrate_confidence and getattr(self.lm, "rescore", None) is None
+        self.confidence = default_map() if fitted else identity
 
     def candidates(self, text: str) -> list[CandidateSpan]:
         """Every lexicon hit in ``text`` with the originals the decoder will consider."""
@@ -131,7 +137,7 @@ class Restorer:
                 alts = tuple((match_style(span.spun, span.options[k - 1].text) + span.possessive, post.probs[k])
                              for k in ranked if k != post.chosen)
                 alts += (("(keep)", post.probs[0]),)
-                gain = post.probs[post.chosen]
+                gain = self.confidence(post.probs[post.chosen])
                 edits.append(Edit(span.start, span.end, span.spun, match_style(span.spun, opt.text) + span.possessive,
                                   gain, tuple(sorted(alts, key=lambda a: -a[1]))[:5],
                                   f"{opt.source} lexicon, weight {opt.weight:.2f}"))
