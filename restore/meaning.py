@@ -60,6 +60,7 @@ class MeaningGuard:
         # words that can matter at all: everything else is let through without a closer look
         self.watch = set(self.opposite) | {w for ms in self.classes.values() for m in ms for w in m}
         self.watch |= set(WORD_VALUES) | set(_ORDINALS) | set(_MULTIPLIERS)
+        self.negations = {m[0] for m in self.classes.get("negation", ()) if len(m) == 1}
         self.changes_meaning = lru_cache(maxsize=65536)(self._changes_meaning)
 
     def allowed(self, spun: Sequence[str], entries: Iterable) -> list:
@@ -78,13 +79,17 @@ class MeaningGuard:
         o_only = set(w for w in original if w not in spun)
         # a spun phrase of three words or more that differs throughout is an idiom the spinner writes as a
         # unit ("no longer best" for "not only"): its own words are not swapped one by one
-        if len(s_only) < 3 and any(self.opposite.get(w, set()) & o_only for w in s_only):
+        # (an opposite that is a negation -- ever/never, something/nothing -- is left to the count below,
+        # so that "not ever" may still stand for "never")
+        if len(s_only) < 3 and any((self.opposite.get(w, set()) - self.negations) & o_only
+                                   for w in s_only if w not in self.negations):
             return True
         if "negation" in self.classes:
             ns, no = self._count(spun, "negation"), self._count(original, "negation")
             # a negation added or dropped in a swap of a word or two ("cannot" -> "can", "not" -> "also");
-            # longer idioms say the same thing both ways ("not too long ago" for "recently")
-            if ns != no and len(spun if ns > no else original) <= 2:
+            # longer idioms say the same thing both ways ("not too long ago" for "recently", "in the
+            # absence of" for "without")
+            if ns != no and max(len(spun), len(original)) <= 2:
                 return True
         if "possibility" in self.classes and "necessity" in self.classes:
             sp, sn = self._count(spun, "possibility") > 0, self._count(spun, "necessity") > 0

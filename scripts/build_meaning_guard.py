@@ -81,7 +81,7 @@ CURATED = {
 }
 CLASSES = {
     "negation": ["not", "no", "never", "none", "nor", "neither", "nobody", "nothing", "nowhere", "without",
-                 "with out", "cannot", "no longer", "not any", "no one"],
+                 "with out", "cannot", "no longer", "not any", "no one", "not ever", "non", "ne'er"],
     "possibility": ["may", "might", "could", "can", "possibly", "perhaps", "maybe"],
     "necessity": ["must", "should", "shall", "ought", "have to", "has to", "had to", "need to", "needs to",
                   "necessarily", "certainly", "definitely"],
