@@ -13,7 +13,7 @@ import sys
 
 from . import corpus, examples
 from .examples import Example, Span
-from .paths import CACHE, SEED_REFERENCE, TORTURED, seed_path
+from .paths import CACHE, SEED_GOLD, TORTURED, seed_path
 
 SPINNER_NAMES = ("dictionary", "wordnet", "phrase", "observed", "nlpaug")
 GENERATOR_VERSION = 3  # bump when a spinner changes, to refresh the cache
@@ -31,19 +31,27 @@ def seed_clean() -> Example | None:
     return Example("seed000", path.read_text(encoding="utf-8"), dataset="seed000")
 
 
-def read_reference(text: str, path=SEED_REFERENCE) -> tuple[Span, ...]:
-    """Spans of a reference TSV (``start end spun original``, offsets into the spun text)."""
-    spans = []
+def read_gold(text: str, path=SEED_GOLD) -> tuple[Span, ...]:
+    """Spans of a gold list (``spun<TAB>original``, in order of appearance; ``|`` separates accepted
+    originals, ``?`` marks an uncertain one), located in ``text`` on word boundaries one after another."""
+    import re
+    spans, pos = [], 0
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        cols = line.split("\t")
-        if not line.strip() or line.startswith("#") or cols[0] == "start":
+        if not line.strip() or line.startswith("#"):
             continue
-        if len(cols) != 4:
-            raise ValueError(f"{path}:{number}: expected start<TAB>end<TAB>spun<TAB>original")
-        start, end = int(cols[0]), int(cols[1])
-        if text[start:end] != cols[2]:
-            raise ValueError(f"{path}:{number}: text at {start}:{end} is {text[start:end]!r}, not {cols[2]!r}")
-        spans.append(Span(start, end, cols[2], cols[3]))
+        cols = line.split("\t")
+        if len(cols) != 2 or not cols[0] or not cols[1]:
+            raise ValueError(f"{path}:{number}: expected spun<TAB>original")
+        spun, orig = cols
+        m = re.compile(r"(?<!\w)" + re.escape(spun) + r"(?!\w)").search(text, pos)
+        if m is None:
+            raise ValueError(f"{path}:{number}: {spun!r} not found after offset {pos}")
+        if orig.strip() == "?":
+            spans.append(Span(m.start(), m.end(), spun, spun, (), True))
+        else:
+            first, *rest = [o.strip() for o in orig.split("|")]
+            spans.append(Span(m.start(), m.end(), spun, first, tuple(rest)))
+        pos = m.end()
     return tuple(spans)
 
 
@@ -52,11 +60,11 @@ def seed_spun() -> Example | None:
     if path is None:
         note("seed 001 not found under ../shared/seeds: skipping it")
         return None
-    if not SEED_REFERENCE.exists():
-        note(f"{SEED_REFERENCE} not found: skipping seed 001")
+    if not SEED_GOLD.exists():
+        note(f"{SEED_GOLD} not found (the shared data folder is absent): skipping seed 001")
         return None
     text = path.read_text(encoding="utf-8")
-    return Example("seed001", text, read_reference(text), dataset="seed001", spinner="real")
+    return Example("seed001", text, read_gold(text), dataset="seed001", spinner="real", meta={"gold": True})
 
 
 def corpus_split(per_source_clean: int | None, per_source_pool: int | None):

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from .examples import Example, Span
-from .metrics import candidate_rank, composed_rank, fix_rank, fixes, score
+from .metrics import candidate_rank, composed_rank, fix_rank, fixes, score, uncertain_at
 from .summary import ci, summarize
 from .text import words
 
@@ -42,8 +42,13 @@ def run(restorer, exs: list[Example], lexicon=None, progress=None) -> Raw:
         scored.append((ex, d))
         if lexicon is not None:
             labels.append(["in" if in_dictionary(lexicon, s) else "out" for s in ex.spans])
+        # the posterior that the span is spun is what min_confidence compares (on the restored flag)
+        p_spun = {(f.start, f.end): f.p_spun for f in getattr(out, "flags", ()) or () if f.restored}
         for e in out.edits:
-            confs.append((float(e.confidence), fixes(ex, e.start, e.end, e.original)))
+            if uncertain_at(ex, e.start, e.end):
+                continue
+            confs.append((float(e.confidence), fixes(ex, e.start, e.end, e.original),
+                          float(p_spun.get((e.start, e.end), e.confidence))))
         if progress:
             progress.update(1)
     rates = [ex.meta["achieved_rate"] for ex in exs if "achieved_rate" in ex.meta]

@@ -17,6 +17,14 @@ class Span:
     end: int
     spun: str
     original: str
+    # a reference aligned against the source article may accept more than one original ("tale" -> "story"
+    # or "account") and may not know the original of a span at all (an edit there is neither right nor wrong)
+    accepted: tuple[str, ...] = ()    # originals accepted besides ``original``
+    uncertain: bool = False
+
+    @property
+    def originals(self) -> tuple[str, ...]:
+        return (self.original,) + tuple(self.accepted)
 
 
 @dataclass
@@ -69,7 +77,7 @@ class Example:
     @classmethod
     def from_dict(cls, d: dict) -> "Example":
         d = dict(d)
-        d["spans"] = tuple(Span(*s) for s in d["spans"])
+        d["spans"] = tuple(Span(*s[:4], tuple(s[4]) if len(s) > 4 else (), *s[5:]) for s in d["spans"])
         return cls(**d)
 
 

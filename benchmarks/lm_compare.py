@@ -18,7 +18,8 @@ import restore
 from restore.lm import BOS, EOS, NgramLM
 from restore.tokenize import tokenize
 
-from .paths import ROOT, seed_path
+from .datasets import read_gold
+from .paths import SEED_GOLD, seed_path
 
 
 class WordsegmentLM:
@@ -67,9 +68,8 @@ def _score(lm, words: list[str]) -> float:
 
 def main() -> int:
     spun_path, clean_path = seed_path("001"), seed_path("000")
-    ref_path = ROOT / "tests" / "data" / "seed001_reference.tsv"
-    if spun_path is None or clean_path is None:
-        print("seeds not found: skipped")
+    if spun_path is None or clean_path is None or not SEED_GOLD.exists():
+        print("seeds or the seed-001 reference (../shared) not found: skipped")
         return 0
     t = time.perf_counter()
     models = {"cmu-trigram": NgramLM()}
@@ -77,11 +77,9 @@ def main() -> int:
     models["average"] = Mixture(models["cmu-trigram"], models["wordsegment-bigram"])
     print(f"loaded in {time.perf_counter() - t:.1f} s")
     spun = spun_path.read_text(encoding="utf-8")
-    rows = [l.rstrip("\n").split("\t") for l in ref_path.read_text(encoding="utf-8").splitlines()
-            if l and not l.startswith(("#", "start\t"))]
+    rows = [(s.start, s.end, s.spun, s.original) for s in read_gold(spun) if not s.uncertain]
     prefer = {k: 0 for k in models}
     for a, b, s, o in rows:
-        a, b = int(a), int(b)
         left = [t.norm for t in tokenize(spun[max(0, a - 60):a])][-3:]
         right = [t.norm for t in tokenize(spun[b:b + 60])][:3]
         sw, ow = [t.norm for t in tokenize(s)], [t.norm for t in tokenize(o)]

@@ -14,12 +14,18 @@ spans, its original O and a restorer's output R:
 * **detection** is token-level: gold = words of S inside spans; predicted = the words of every span R did
   not keep, the words outside spans that R changed, and words covered by the restorer's edits and flags.
 
+A reference with **accepted alternatives or uncertain spans** (seed 001's gold list) is scored by regions
+instead (``gold_status``): gold spans and the S->R change blocks that overlap them are grouped, and a
+region counts as restored when its output words equal the spun words with every span replaced by one of
+its accepted originals; an uncertain span is neither credited nor penalised (status "uncertain").
+
 ``fixes`` checks whether one replacement (a candidate, an alternative, an edit) turns a region of S into
 the matching region of O; it drives candidate recall@k and confidence calibration.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -108,7 +114,8 @@ class DocScore:
     n_words: int = 0             # words of the spun text
     n_outside: int = 0           # words of the spun text outside every span
     false_changes: int = 0
-    status: list[str] = field(default_factory=list)   # per span: restored / kept / wrong
+    status: list[str] = field(default_factory=list)   # per span: restored / kept / wrong (/ uncertain)
+    strict: list[str] = field(default_factory=list)   # the same, whole regions (references with alternatives)
     wer_before: int = 0
     wer_after: int = 0
     n_original: int = 0
@@ -131,17 +138,21 @@ def score(ex: Example, output: str, edits=(), flags=()) -> DocScore:
         for i in range(p, q):
             in_span[i] = True
     d.n_outside = len(s_w) - sum(in_span)
-    for (sp, sq), (op, oq) in zip(s_ranges, o_ranges):
-        if sr.intact(sp, sq):
-            d.status.append("kept")
-        elif orr.intact(op, oq):
-            d.status.append("restored")
-        else:
-            d.status.append("wrong")
     # False changes come from a second alignment in which span words cannot match anything: otherwise a
     # tie ("all the way through the" -> "during the") may pair a span word with the output and count the
     # untouched neighbour as deleted.
     masked = Alignment([("\0" + w) if in_span[i] else w for i, w in enumerate(s_w)], r_w)
+    if uses_alternatives(ex):
+        d.status = gold_status(ex, s_w, r_w, s_ranges, sr, masked)
+        d.strict = gold_status(ex, s_w, r_w, s_ranges, sr, sr, strict=True)
+    else:
+        for (sp, sq), (op, oq) in zip(s_ranges, o_ranges):
+            if sr.intact(sp, sq):
+                d.status.append("kept")
+            elif orr.intact(op, oq):
+                d.status.append("restored")
+            else:
+                d.status.append("wrong")
     predicted = [False] * len(s_w)
     for b in masked.blocks:
         if b.equal:
@@ -153,15 +164,97 @@ def score(ex: Example, output: str, edits=(), flags=()) -> DocScore:
                 d.false_changes += 1
         if not touches:
             d.false_changes += max(0, (b.j2 - b.j1) - (b.i2 - b.i1))
+    counted = [True] * len(s_w)     # words of an uncertain span count neither way
     for (p, q), status in zip(s_ranges, d.status):
         for i in range(p, q):
             predicted[i] = status != "kept"
-    d.tp = sum(1 for g, pr in zip(in_span, predicted) if g and pr)
-    d.fp = sum(1 for g, pr in zip(in_span, predicted) if pr and not g)
-    d.fn = sum(1 for g, pr in zip(in_span, predicted) if g and not pr)
+            counted[i] = status != "uncertain"
+    d.tp = sum(1 for g, pr, c in zip(in_span, predicted, counted) if c and g and pr)
+    d.fp = sum(1 for g, pr, c in zip(in_span, predicted, counted) if c and pr and not g)
+    d.fn = sum(1 for g, pr, c in zip(in_span, predicted, counted) if c and g and not pr)
     d.wer_before = Levenshtein.distance(s_w, o_w) if ex.spans else 0
     d.wer_after = Levenshtein.distance(r_w, o_w) if r_w != o_w else 0
     return d
+
+
+def uses_alternatives(ex: Example) -> bool:
+    return bool(ex.meta.get("gold")) or any(s.accepted or s.uncertain for s in ex.spans)
+
+
+def gold_status(ex: Example, s_w: list[str], r_w: list[str], s_ranges: list[tuple[int, int]],
+                sr: Alignment, cut: Alignment, max_combinations: int = 256, strict: bool = False) -> list[str]:
+    """Per span: restored / kept / wrong / uncertain, judged region by region (see the module notes).
+
+    ``strict`` gives the conservative reading of ../shared/tools/eval_gold.py instead: regions cut from
+    the plain alignment, and a region whose output is not exactly an accepted restoration -- a
+    neighbouring untouched word changed with it, say -- makes every span in it wrong.
+
+    Regions are needed because a spinner phrase and its original need not have the same number of words,
+    and an alignment may cut a multiword restoration in a different place than the reference does. They
+    are cut from ``cut``: the S->R alignment with span words unable to match, so that an untouched word next to a
+    span ("get admission to to" -> "access to") is matched as itself rather than taken into the span;
+    ``sr`` (the plain S->R alignment) says whether a span was kept.
+    """
+    changes = [b for b in cut.blocks if not b.equal]
+    number = {id(b): k for k, b in enumerate(changes)}
+    items = sorted([(p, q, "g", k) for k, (p, q) in enumerate(s_ranges)]
+                   + [(b.i1, b.i2, "c", k) for k, b in enumerate(changes)], key=lambda x: (x[0], x[1]))
+    regions: list[dict] = []
+    for lo, hi, kind, k in items:
+        cur = regions[-1] if regions else None
+        # overlapping, or an empty item (an insertion) touching the region's edge, or the reverse
+        if cur and (lo < cur["hi"] or (lo == cur["hi"] and (lo == hi or cur["lo"] == cur["hi"]))):
+            cur["hi"] = max(cur["hi"], hi)
+            cur[kind].append(k)
+        else:
+            regions.append({"lo": lo, "hi": hi, "g": [k] if kind == "g" else [], "c": [k] if kind == "c" else []})
+    status = ["kept"] * len(s_ranges)
+    for reg in regions:
+        spans = reg["g"]
+        if not spans:
+            continue
+        for k in spans:
+            if ex.spans[k].uncertain:
+                status[k] = "uncertain"
+        if not reg["c"] or all(sr.intact(*s_ranges[k]) for k in spans):
+            continue  # nothing changed here: every certain span kept
+        lo, hi = reg["lo"], reg["hi"]
+        members = set(reg["c"])
+        got: list[str] = []
+        for b in cut.blocks:
+            if b.equal:
+                a, z = max(b.i1, lo), min(b.i2, hi)
+                got += r_w[b.j1 + (a - b.i1):b.j1 + (z - b.i1)] if a < z else []
+            elif number[id(b)] in members:
+                got += r_w[b.j1:b.j2]
+        choices = [[s_w[s_ranges[k][0]:s_ranges[k][1]]] if ex.spans[k].uncertain
+                   else [words(o) for o in ex.spans[k].originals] for k in spans]
+        # The region's output against each accepted restoration of it: a span is restored when its
+        # original's words come through one to one (as for synthetic spans); a changed neighbour outside
+        # every span does not spoil it -- it is counted once, as a false change.
+        best: set[int] = set()
+        exact = False
+        for combo in itertools.islice(itertools.product(*choices), max_combinations):
+            want, pos, where = [], lo, []
+            for k, alt in zip(spans, combo):
+                p, q = s_ranges[k]
+                want += s_w[pos:p]
+                where.append((k, len(want), len(want) + len(alt)))
+                want += alt
+                pos = q
+            want += s_w[pos:hi]
+            if want == got:
+                best, exact = set(spans), True
+                break
+            al = Alignment(want, got)
+            hit = {k for k, a, b in where if al.intact(a, b)}
+            if len(hit) > len(best):
+                best = hit
+        for k in spans:
+            if status[k] != "uncertain":
+                won = exact if strict else k in best
+                status[k] = "restored" if won else "kept" if sr.intact(*s_ranges[k]) else "wrong"
+    return status
 
 
 def region(ex: Example, start: int, end: int) -> tuple[int, int]:
@@ -179,9 +272,23 @@ def region(ex: Example, start: int, end: int) -> tuple[int, int]:
 def fixes(ex: Example, start: int, end: int, replacement: str) -> bool:
     """Does putting ``replacement`` at ``start..end`` of the spun text give the original's words there?"""
     a, b = region(ex, start, end)
-    candidate = ex.spun[a:start] + replacement + ex.spun[end:b]
-    expected = ex.original[ex.to_original_offset(a):ex.to_original_offset(b)]
-    return words(candidate) == words(expected)
+    candidate = words(ex.spun[a:start] + replacement + ex.spun[end:b])
+    inside = [s for s in ex.spans if a <= s.start and s.end <= b and (s.start < s.end or a < b)]
+    if not any(s.accepted for s in inside):
+        return candidate == words(ex.original[ex.to_original_offset(a):ex.to_original_offset(b)])
+    for combo in itertools.islice(itertools.product(*[s.originals for s in inside]), 256):
+        parts, pos = [], a
+        for s, alt in zip(inside, combo):
+            parts += [ex.spun[pos:s.start], alt]
+            pos = s.end
+        if candidate == words("".join(parts) + ex.spun[pos:b]):
+            return True
+    return False
+
+
+def uncertain_at(ex: Example, start: int, end: int) -> bool:
+    """Does ``start..end`` touch a span whose original the reference does not know?"""
+    return any(s.uncertain and overlaps(s, start, end) for s in ex.spans)
 
 
 def overlaps(span: Span, start: int, end: int) -> bool:

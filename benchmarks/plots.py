@@ -95,6 +95,31 @@ def calibration(res: dict, path: Path) -> bool:
     return True
 
 
+def precision_recall(res: dict, path: Path) -> bool:
+    """The precision/recall curve that min_confidence (and a filter on the reported confidence) traces."""
+    curve = get(res, "synthetic", "all", "engine", "threshold_curve")
+    if not curve:
+        return False
+    fig, ax = plt.subplots(figsize=(6, 5))
+    for key, label, style in (("knob", "--min-confidence (posterior spun)", "o-"),
+                              ("filter", "edit.confidence >= t (calibrated)", "s--")):
+        xs = [r[key]["recall"] for r in curve]
+        ys = [r[key]["precision"] for r in curve]
+        ax.plot(xs, ys, style, label=label)
+        for r, x, y in zip(curve, xs, ys):
+            ax.annotate(f"{r['threshold']:g}", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    ax.set_xlabel("recall (right edits / gold spans)")
+    ax.set_ylabel("precision (right edits / edits)")
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("Precision against recall by threshold (synthetic spins)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
 def cost(res: dict, out: Path) -> list[str]:
     sp = res.get("speed")
     if not sp:
@@ -143,7 +168,7 @@ def write_all(res: dict, out: Path) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     made = []
     for name, fn in (("accuracy_by_rate.png", accuracy_by_rate), ("accuracy_by_spinner.png", accuracy_by_spinner),
-                     ("calibration.png", calibration)):
+                     ("calibration.png", calibration), ("precision_recall.png", precision_recall)):
         if fn(res, out / name):
             made.append(name)
     return made + cost(res, out)

@@ -29,6 +29,7 @@ def _units(per_doc_hits: list[int], per_doc_total: list[int]):
 
 def span_rates(statuses: list[list[str]]) -> dict:
     """Share of spans restored / kept / wrong, with intervals."""
+    statuses = [[x for x in s if x != "uncertain"] for s in statuses]  # neither credited nor penalised
     total = [len(s) for s in statuses]
     out = {"n": int(sum(total))}
     for k, name in enumerate(("restored", "kept", "wrong")):
@@ -45,6 +46,8 @@ def summarize(scored: list[tuple[object, DocScore]], labels: list[list[str]] | N
     out: dict = {"documents": len(scores), "words": int(sum(d.n_words for d in scores))}
     if any(d.status for d in scores):
         out["spans"] = span_rates([d.status for d in scores])
+        if any(d.strict for d in scores):
+            out["spans_strict"] = span_rates([d.strict or d.status for d in scores])
         out["wer_before"] = ci([d.wer_before for d in scores], [d.n_original for d in scores], seed=3)
         out["wer_after"] = ci([d.wer_after for d in scores], [d.n_original for d in scores], seed=4)
         tp, fp, fn = (sum(getattr(d, k) for d in scores) for k in ("tp", "fp", "fn"))
@@ -61,5 +64,27 @@ def summarize(scored: list[tuple[object, DocScore]], labels: list[list[str]] | N
             st = [[s for s, lab in zip(d.status, doc) if lab == g] for d, doc in zip(scores, labels)]
             out["by_group"][g] = span_rates(st)
     if confidences:
-        out["calibration"] = reliability([c for c, _ in confidences], [ok for _, ok in confidences])
+        out["calibration"] = reliability([c[0] for c in confidences], [c[1] for c in confidences])
+        if out.get("spans"):
+            out["threshold_curve"] = threshold_curve(confidences, out["spans"]["n"])
+    return out
+
+
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+def threshold_curve(confidences, n_spans: int, thresholds=THRESHOLDS) -> list[dict]:
+    """Precision and recall of the edits kept at each threshold, read off one run at the default
+    ``min_confidence`` 0.5 (raising it only removes edits): ``knob`` compares the posterior that the span
+    is spun, as ``Restorer(min_confidence=t)`` does; ``filter`` the reported confidence, as a caller
+    keeping ``[e for e in result.edits if e.confidence >= t]`` does. Recall = right edits / gold spans."""
+    out = []
+    for t in thresholds:
+        row = {"threshold": t}
+        for name, k in (("knob", 2), ("filter", 0)):
+            kept = [c for c in confidences if c[min(k, len(c) - 1)] >= t]
+            right = sum(1 for c in kept if c[1])
+            row[name] = {"edits": len(kept), "precision": right / len(kept) if kept else float("nan"),
+                         "recall": right / n_spans if n_spans else float("nan")}
+        out.append(row)
     return out

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from .candidates import CandidateSpan, find_candidates
+from .confidence import default_map, identity
 from .decode import Settings, SpanPosterior, decode, memo
 from .modes import choose_mode, for_mode, head_exposures, mode_evidence, shuffle_lead
 from .edits import Edit, Flag, apply_edits, match_style
@@ -110,7 +111,8 @@ class Restorer:
     def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
                  lexicon: Lexicon | None = None, wordnet: bool = True, settings: Settings | None = None,
                  min_confidence: float = 0.5, flag_threshold: float = 0.5, window_chars: int = WINDOW_CHARS,
-                 lexicon_format: str | None = None, lexicon_trust: str | None = None, **knobs) -> None:
+                 lexicon_format: str | None = None, lexicon_trust: str | None = None,
+                 calibrate_confidence: bool = True, **knobs) -> None:
         self.lm = make_lm(lm)
         if lexicon is None:
             self.lexicon = default_lexicon(lexicons, wordnet=wordnet, format=lexicon_format, trust=lexicon_trust)
@@ -122,6 +124,10 @@ class Restorer:
         self.min_confidence = min_confidence
         self.flag_threshold = flag_threshold
         self.window_chars = window_chars
+        # reported edit confidence: the decoder's posterior mapped to a frequency (restore/confidence.py);
+        # the map was fitted on the n-gram decoder's posteriors, and neural rescoring has its own scale
+        fitted = calibrate_confidence and getattr(self.lm, "rescore", None) is None
+        self.confidence = default_map() if fitted else identity
 
     def candidates(self, text: str) -> list[CandidateSpan]:
         """Every lexicon hit in ``text`` with the originals the decoder will consider."""
@@ -243,7 +249,7 @@ class Restorer:
                              for k in ranked if k not in same)
                 alts += (("(keep)", post.probs[0]),)
                 alts = tuple(sorted(alts, key=lambda a: -a[1]))[:5]
-                confidence = sum(post.probs[k] for k in same)
+                confidence = self.confidence(sum(post.probs[k] for k in same))
                 gain = lm_gain(self.lm, [t.norm for t in tokens[max(0, span.first - 4):span.first]], span.words,
                                opt.words, [t.norm for t in tokens[span.last:span.last + 2]])
                 edits.append(Edit(span.start, span.end, span.spun, match_style(span.spun, opt.text) + span.possessive,

@@ -35,7 +35,8 @@ def add_bench_parser(sub) -> None:
     try:
         _harness().add_arguments(bench)
     except SystemExit as exc:  # no checkout: `restore bench` still shows up, and says why it cannot run
-        bench.set_defaults(func=lambda args: _unavailable(str(exc)))
+        why = str(exc)
+        bench.set_defaults(func=lambda args: _unavailable(why))
         return
     bench.set_defaults(func=lambda args: _harness().run_args(args, bench.error))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from . import meaning
 from .lexicon import Entry, Lexicon, is_dictionary
 from .numbers import spelled_with_groups
 from .tokenize import Token
@@ -51,6 +52,8 @@ def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_option
         if _acronym(tokens[i].text) or _amount(text, tokens[i]) or (i and _date(tokens[i - 1], tokens[i])):
             continue  # "IT specialist", "the UN", "$40", "60%", "June 19": names, amounts, dates
         for end, entries, possessive in lexicon.matches(norms, i):
+            if not (entries := meaning.allowed(norms[i:end], entries)):  # no opposite, negation, number flips
+                continue
             suffix = tokens[end - 1].text[-2:] if possessive else ""
             options = _strongest(entries, scale, max_options, min_ratio)
             if possessive:

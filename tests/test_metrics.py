@@ -173,3 +173,62 @@ def test_composed_rank_assembles_joined_pairs():
     assert composed_rank(spun, "growth in reach", cands) == 2
     assert composed_rank(spun, "growth within reach", cands) == 2
     assert composed_rank(spun, "growth on reach", cands) is None
+
+
+# --- references with accepted alternatives and uncertain spans (seed 001's gold list) ---------------------
+
+GOLD_TEXT = "The town officers mentioned a tale via the radio and with out delay left the meeting."
+GOLD_LINES = "# comment\ntown\tcity\nofficers\tofficials\nmentioned\tsaid\ntale\tstory|account\nvia\tby\nwith out\t?\n"
+
+
+def gold_example(tmp_path):
+    from benchmarks.datasets import read_gold
+    path = tmp_path / "gold.tsv"
+    path.write_text(GOLD_LINES, encoding="utf-8")
+    return Example("g", GOLD_TEXT, read_gold(GOLD_TEXT, path), meta={"gold": True})
+
+
+def test_gold_reads_alternatives_and_uncertain(tmp_path):
+    ex = gold_example(tmp_path)
+    assert [s.spun for s in ex.spans] == ["town", "officers", "mentioned", "tale", "via", "with out"]
+    assert ex.spans[3].originals == ("story", "account") and ex.spans[5].uncertain
+
+
+def test_gold_scoring(tmp_path):
+    ex = gold_example(tmp_path)
+    # an accepted alternative counts as restored; the uncertain span is edited and neither credited nor blamed
+    out = "The city officials said an account by the radio and without delay left the meeting."
+    d = score(ex, out)
+    assert d.status == ["restored", "restored", "restored", "restored", "restored", "uncertain"]
+    assert d.false_changes == 1   # "a" -> "an" lies outside every span
+    # a changed neighbour does not spoil a restored span, but the strict (whole-region) reading marks it wrong
+    out = "The city officials said a story by radio and with out delay quit the meeting."
+    d = score(ex, out)
+    assert d.status[:5] == ["restored"] * 5 and d.false_changes == 2
+    assert d.strict[:5] == ["restored"] * 3 + ["wrong"] * 2   # "tale via the" -> "story by": one region
+    # a wrong original and a span left spun
+    d = score(ex, "The city officers said a narrative via the radio and with out delay left the meeting.")
+    assert d.status[:5] == ["restored", "kept", "restored", "wrong", "kept"] and d.false_changes == 0
+    s = summarize([(ex, d)])
+    assert s["spans"]["n"] == 5   # the uncertain span is not counted
+    assert fixes(ex, ex.spans[3].start, ex.spans[3].end, "account")
+    assert not fixes(ex, ex.spans[3].start, ex.spans[3].end, "narrative")
+
+
+def test_seed001_gold_reference():
+    from benchmarks import datasets
+    from benchmarks.paths import SEED_GOLD
+    if not SEED_GOLD.exists() or datasets.seed_path("001") is None:
+        pytest.skip(f"{SEED_GOLD} or seed 001 not found (the shared data folder is absent)")
+    ex = datasets.seed_spun()
+    certain = [s for s in ex.spans if not s.uncertain]
+    assert len(certain) > 300
+    identity = score(ex, ex.spun)
+    assert identity.false_changes == 0 and set(identity.status) <= {"kept", "uncertain"}
+    # the reference's own restoration (second alternatives where there are some) scores perfectly
+    parts, pos = [], 0
+    for s in ex.spans:
+        parts += [ex.spun[pos:s.start], s.originals[-1]]
+        pos = s.end
+    d = score(ex, "".join(parts) + ex.spun[pos:])
+    assert d.false_changes == 0 and d.status.count("restored") == len(certain)
