@@ -9,7 +9,7 @@
 
     >>> import dask.dataframe as dd
     >>> df = dd.read_parquet("corpus/")
-    >>> clean = restore.dask.restore_dataframe(df, field="text", mode="filter", max_spin=0.3)
+    >>> clean = restore.dask.restore_dataframe(df, field="text", mode="filter", max_spin=0.03)
     >>> clean.to_parquet("clean/")
 
 Each worker process builds its Restorer once (from a :class:`restore.batch.RestorerSpec`, sent instead of
@@ -24,6 +24,7 @@ import json
 import logging
 from typing import Any
 
+from .api import MAX_SPIN
 from .batch import DROP, Job, RestorerSpec, apply_job, restorer_for
 
 __all__ = ["get_client", "restore_bag", "restore_partition", "restore_dataframe", "restore_records",
@@ -85,7 +86,7 @@ def restore_records(records, job: Job) -> list[dict]:
 
 
 def restore_bag(bag, *, field: str | None = None, mode: str = "restore", restorer: RestorerSpec | dict | None = None,
-                restored_field: str | None = "restored", edits: bool = False, max_spin: float = 0.3,
+                restored_field: str | None = "restored", edits: bool = False, max_spin: float = MAX_SPIN,
                 max_chars: int | None = None, error_field: str = "error"):
     """A bag of result records from a bag of texts or of dict records (lazy; call ``.compute()`` etc.).
 
@@ -102,7 +103,7 @@ def restore_bag(bag, *, field: str | None = None, mode: str = "restore", restore
 
 
 def restore_partition(df, field: str = "text", *, mode: str = "restore", restorer: RestorerSpec | dict | None = None,
-                      restored_field: str | None = "restored", edits: bool = False, max_spin: float = 0.3,
+                      restored_field: str | None = "restored", edits: bool = False, max_spin: float = MAX_SPIN,
                       max_chars: int | None = None, error_field: str = "error"):
     """Restore one pandas DataFrame: adds ``restored``, ``spin_score``, ``error`` (and ``edits`` as JSON).
 

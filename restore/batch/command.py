@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..api import MAX_SPIN
 from ..cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL, InputError
 from ..outfile import atomic_write_bytes
 from .records import (DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_CHARS,
@@ -45,9 +46,9 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=MODES, default="restore",
                    help="restore: add the restored text; detect: add the spin score only; filter: keep only "
                         "documents with spin score <= --max-spin")
-    p.add_argument("--max-spin", type=float, default=0.3,
+    p.add_argument("--max-spin", type=float, default=MAX_SPIN,
                    help="spin score (estimated share of words replaced) above which a document counts as spun "
-                        "(default 0.3)")
+                        f"(default {MAX_SPIN})")
     p.add_argument("--spun-output", metavar="FILE",
                    help="filter mode: write spun documents here instead of dropping them")
     p.add_argument("-j", "--jobs", type=int, default=1,

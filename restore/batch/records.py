@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..api import MAX_SPIN
 from ..encoding import wide_encoding
 
 
@@ -64,7 +65,7 @@ class Job:
     field: str = "text"
     restored_field: str | None = "restored"   # None: write the restored text over ``field``
     edits: bool = False                       # add ``edits`` (restore) / ``spans`` (detect, filter)
-    max_spin: float = 0.3
+    max_spin: float = MAX_SPIN
     max_chars: int = DEFAULT_MAX_CHARS
     error_field: str = "error"
     route_spun: bool = False                  # filter: send spun records to the side output (else drop)

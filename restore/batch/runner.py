@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..api import MAX_SPIN
 from ..cli import InputError
 from ..outfile import atomic_write_bytes, is_special, real_target
 from .inputs import InputFile, Reader, expand_inputs
@@ -65,7 +66,7 @@ class Summary(Stats):
 
     seconds: float = 0.0
     resumed_at: int = 0
-    max_spin: float = 0.3
+    max_spin: float = MAX_SPIN
 
     @property
     def spun_share(self) -> float:

@@ -5,7 +5,7 @@
     from datatrove.pipeline.writers import JsonlWriter
     from restore.integrations.datatrove_step import RestoreDocuments, SpinFilter
 
-    LocalPipelineExecutor(pipeline=[JsonlReader("crawl/"), SpinFilter(max_spin=0.3), RestoreDocuments(),
+    LocalPipelineExecutor(pipeline=[JsonlReader("crawl/"), SpinFilter(max_spin=0.03), RestoreDocuments(),
                                     JsonlWriter("clean/")], tasks=4).run()
 
 ``RestoreDocuments`` rewrites ``doc.text`` and puts ``spin_score`` and ``restore_edits`` in the metadata;
@@ -22,6 +22,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("restore.integrations.datatrove_step needs datatrove: pip install 'restore[datatrove]'",
                       name=exc.name) from exc
 
+from ..api import MAX_SPIN
 from ._lazy import LazyRestorer
 
 
@@ -53,7 +54,7 @@ class SpinFilter(BaseFilter):
 
     name = "restore: spin filter"
 
-    def __init__(self, max_spin: float = 0.3, exclusion_writer=None, **restorer_options) -> None:
+    def __init__(self, max_spin: float = MAX_SPIN, exclusion_writer=None, **restorer_options) -> None:
         super().__init__(exclusion_writer)
         self.max_spin = max_spin
         self.lazy = LazyRestorer(**restorer_options)

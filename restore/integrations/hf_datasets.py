@@ -2,7 +2,7 @@
 
     from restore.integrations import RestoreBatch
     ds = ds.map(RestoreBatch(field="text"), batched=True, num_proc=4)   # adds restored, spin_score, edits
-    clean = ds.filter(lambda row: row["spin_score"] <= 0.3)
+    clean = ds.filter(lambda row: row["spin_score"] <= 0.03)
 
 It needs nothing from ``datasets`` itself: a batch is a dict of columns, and the function returns the new
 columns. Edits are JSON strings (one Arrow type for every row, empty lists included).
