@@ -81,6 +81,7 @@ def _records(path: Path, fmt: str) -> list[dict]:
         data = gzip.decompress(data)
     if fmt == "csv":
         out = []
+        csv.field_size_limit(1 << 30)  # huge records are part of the game
         for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")):
             rec = {k: v for k, v in row.items() if v != ""}  # CSV has no missing cells, only empty ones
             if "error" not in rec:
