@@ -185,3 +185,16 @@ def test_output_kind_mismatch_is_refused_before_the_run(tmp_path, blex, capsys):
     err = capsys.readouterr().err
     assert "is a file" in err and "is a folder" in err
     assert (tmp_path / "file").read_text() == "x" and [p.name for p in tmp_path.iterdir() if p.name[0] == "."] == []
+
+
+def test_output_to_dev_stdout_reaches_the_pipe(tmp_path, toy_lexicon_path):
+    import subprocess
+    import sys
+    src = tmp_path / "in.txt"
+    src.write_text(DOC, encoding="utf-8")
+    for args in (["text", str(src), "-o", "/dev/stdout", "--no-wordnet"],
+                 ["batch", str(src), "-o", "/dev/stdout", "--lexicon-only", "-q"]):
+        done = subprocess.run([sys.executable, "-m", "restore", *args, "--lexicon", str(toy_lexicon_path)],
+                              capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+        assert b"weapons" in done.stdout
