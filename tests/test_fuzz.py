@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from restore import batch
 from restore.batch import RestorerSpec, run
 from restore.cli import InputError, main
+from restore.encoding import wide_encoding
 from restore.tokenize import tokenize
 
 pytestmark = pytest.mark.fuzz
@@ -120,6 +121,8 @@ def test_jsonl_every_record_out_exactly_once(spec, lines, bom, packing, cut, out
         fmt = "csv" if ".csv" in out else "jsonl"
         records = _records(folder / out, fmt)
         kept = [(kind, b) for kind, b in lines if b.strip()]  # blank lines are no records
+        if wide_encoding(data) and len(records) == 1 and "UTF-" in records[0].get("error", ""):
+            return  # bytes that look like UTF-16/32 (a BOM, or NULs in every other byte): one error, by design
         if truncated:
             assert records and "cannot read further" in records[-1]["error"]
             records = records[:-1]
