@@ -149,12 +149,31 @@ def restore_dataframe(ddf, field: str = "text", **options):
     return ddf.map_partitions(restore_partition, field, meta=meta, **options)
 
 
+def _without_sigint(start):
+    """``start()`` with SIGINT ignored, so that the processes it spawns inherit that (main thread only)."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        return start()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def cluster_executor(address: str | None, workers: int = 1) -> tuple[Any, bool, Any, int]:
     """For ``restore batch --dask``: (concurrent.futures executor, owned, cleanup, number of workers).
 
     ``address`` "local" (or None) starts a LocalCluster of ``workers`` processes, one thread each.
     """
-    client = get_client(address, n_workers=max(1, workers)) if address in (None, "local") else get_client(address)
+    if address in (None, "local"):
+        # A Ctrl-C reaches every process of the terminal's group. The run handles it in this process
+        # (checkpoint kept, cluster closed); worker processes that saw it too would print tracebacks
+        # of the tasks it cancelled. So they start with SIGINT ignored (inherited), and log errors only.
+        client = _without_sigint(lambda: get_client(address, n_workers=max(1, workers), silence_logs=logging.ERROR))
+    else:
+        client = get_client(address)
     if address not in (None, "local"):
         client.wait_for_workers(1, timeout=60)
     n = max(1, sum(client.nthreads().values()))

@@ -70,3 +70,31 @@ def test_lexicon_from_stdin_works_in_batch(tmp_path):
                               capture_output=True, timeout=120)
         assert done.returncode == 0, done.stderr.decode()
         assert "weapons" in json.loads(out.read_text())["restored"]
+
+
+def test_dask_ctrl_c_prints_no_traceback(tmp_path, toy_lexicon_path):
+    """Ctrl-C on a terminal signals the whole process group, Dask's worker processes included."""
+    import signal
+    import time
+    pytest.importorskip("distributed")
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": DOC * 20}) + "\n" for i in range(20000)), encoding="utf-8")
+    state = tmp_path / ".o.jsonl.partial.json"
+    proc = subprocess.Popen([sys.executable, "-m", "restore", "batch", str(src), "-o", str(tmp_path / "o.jsonl"),
+                             "--dask", "-j", "2", "--lexicon", str(toy_lexicon_path), "--lexicon-only", "-q",
+                             "--checkpoint-every", "100"], stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if json.loads(state.read_text())["low"] >= 200:
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    err = err.decode()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "CancelledError" not in err, err
+    assert "documents are saved at the last checkpoint" in err

@@ -138,3 +138,10 @@ def test_jsonl_with_a_utf8_bom_reads_its_first_record(tmp_path, spec):
     (tmp_path / "b.jsonl").write_bytes(b"\xef\xbb\xbf" + jsonl_bytes(3))
     run(str(tmp_path / "b.jsonl"), str(tmp_path / "o.jsonl"), spec=spec, progress=False)
     assert [r.get("id") for r in read_jsonl(tmp_path / "o.jsonl")] == [0, 1, 2]
+
+
+def test_csv_output_keeps_lone_surrogates_and_undecodable_bytes(tmp_path, spec):
+    (tmp_path / "in.jsonl").write_bytes(b'{"text": "\\ud800 the guns", "n": "x\\udce9"}\n')
+    summary = run(str(tmp_path / "in.jsonl"), str(tmp_path / "o.csv"), spec=spec, progress=False)
+    data = (tmp_path / "o.csv").read_bytes()
+    assert summary.documents == 1 and b"\\ud800 the guns" in data and b"x\xe9" in data

@@ -174,3 +174,27 @@ def test_folder_output_appears_only_at_the_end_and_resumes(tmp_path, toy_lexicon
     (existing / "keep.me").write_text("mine")
     batch.run(str(src), str(existing), **opts)
     assert (existing / "keep.me").read_text() == "mine" and (existing / "00.txt").exists()
+
+
+def test_output_kind_mismatch_is_refused_before_the_run(tmp_path, blex, capsys):
+    (tmp_path / "a.txt").write_text(DOC, encoding="utf-8")
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "dir.jsonl").mkdir()
+    assert main(["batch", str(tmp_path / "a.txt"), "-o", str(tmp_path / "file") + "/", *blex]) == 1
+    assert main(["batch", str(tmp_path / "a.txt"), "-o", str(tmp_path / "dir.jsonl"), *blex]) == 1
+    err = capsys.readouterr().err
+    assert "is a file" in err and "is a folder" in err
+    assert (tmp_path / "file").read_text() == "x" and [p.name for p in tmp_path.iterdir() if p.name[0] == "."] == []
+
+
+def test_output_to_dev_stdout_reaches_the_pipe(tmp_path, toy_lexicon_path):
+    import subprocess
+    import sys
+    src = tmp_path / "in.txt"
+    src.write_text(DOC, encoding="utf-8")
+    for args in (["text", str(src), "-o", "/dev/stdout", "--no-wordnet"],
+                 ["batch", str(src), "-o", "/dev/stdout", "--lexicon-only", "-q"]):
+        done = subprocess.run([sys.executable, "-m", "restore", *args, "--lexicon", str(toy_lexicon_path)],
+                              capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+        assert b"weapons" in done.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -106,7 +107,7 @@ class StreamOutput:
             extra = {k: v for k, v in record.items() if k not in known}
             row.append(json.dumps(extra, ensure_ascii=False, default=_json_default) if extra else "")
             writer.writerow(row)
-        return buf.getvalue().encode("utf-8", "surrogateescape")
+        return buf.getvalue().encode("utf-8", "restore-csv")
 
     def checkpoint(self) -> dict:
         self._end_frame()
@@ -141,6 +142,19 @@ class StreamOutput:
         self.close()
         if self.partial.exists():
             self.partial.unlink()
+
+
+def _csv_surrogates(exc: UnicodeEncodeError):
+    """Lone surrogates in a CSV cell: bytes that came in undecodable (surrogateescape) go out as they came;
+    any other (a JSON ``"\ud800"`` escape) is written as that escape, since UTF-8 cannot hold it."""
+    out = []
+    for ch in exc.object[exc.start:exc.end]:
+        code = ord(ch)
+        out.append(bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}".encode("ascii"))
+    return b"".join(out), exc.end
+
+
+codecs.register_error("restore-csv", _csv_surrogates)
 
 
 def _csv_value(value):

@@ -245,6 +245,9 @@ def _check_paths(files: list[InputFile], inputs: list[str], outputs: list[tuple[
                 raise InputError(f"{out}: the output may not lie inside an input folder ({folder})")
         if not target.parent.is_dir():
             raise InputError(f"{out}: folder {target.parent} does not exist")
+        if target.exists() and target.is_dir() != (fmt == "text"):  # found now, not at the final rename
+            raise InputError(f"{out}: is a {'folder' if target.is_dir() else 'file'}; "
+                             f"the output is {'a folder' if fmt == 'text' else 'a ' + fmt + ' file'}")
 
 
 def run(inputs: list[str] | str, output: str, options: Options | None = None, **kwargs) -> Summary:
