@@ -9,12 +9,14 @@ model + channel + the document's spin rate) -> edits (applied at exact offsets).
 """
 
 from .api import Detection, Restoration, Restorer, default_restorer, detect, restore_text
-from .candidates import CandidateSpan
-from .decode import Settings
 from .edits import Edit, Flag
-from .lexicon import Lexicon, LexiconError
-from .lm import LanguageModel, NgramLM
+from .errors import InputError, LexiconError, ModelError, RestoreError, SettingsError
+# Importable from here for the tools built on restore, but not the public surface (__all__):
+from .candidates import CandidateSpan  # noqa: E402,F401
+from .decode import Settings  # noqa: E402,F401
+from .lexicon import Lexicon  # noqa: E402,F401
+from .lm import LanguageModel, NgramLM  # noqa: E402,F401
 
-__all__ = ["restore_text", "detect", "Restorer", "Restoration", "Detection", "Edit", "Flag", "Lexicon",
-           "LexiconError", "LanguageModel", "NgramLM", "CandidateSpan", "Settings", "default_restorer"]
+__all__ = ["restore_text", "detect", "Restorer", "Restoration", "Detection", "Edit", "Flag",
+           "RestoreError", "InputError", "LexiconError", "SettingsError", "ModelError"]
 __version__ = "0.1.0"

@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator
 from .candidates import CandidateSpan, find_candidates
 from .confidence import default_map, identity
 from .decode import Settings, SpanPosterior, decode, memo
+from .errors import ModelError
 from .modes import choose_mode, for_mode, head_exposures, mode_evidence, shuffle_lead
 from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon, is_dictionary
@@ -93,7 +94,7 @@ def make_lm(lm: str | LanguageModel | None) -> LanguageModel:
         if lm == "gemma" or os.path.isdir(lm):  # neural rescoring on top of the n-gram search
             from .neural import neural_lm
             return neural_lm(lm)
-        raise ValueError(f"unknown language model {lm!r}: use 'ngram', 'gemma', the path of an n-gram model "
+        raise ModelError(f"unknown language model {lm!r}: use 'ngram', 'gemma', the path of an n-gram model "
                          "file or of a Hugging Face model folder")
     if not isinstance(lm, LanguageModel):
         raise TypeError("lm must be 'ngram', a model path, or an object with order and logprob(word, history)")

@@ -14,6 +14,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from .errors import InputError, RestoreError
 from .encoding import wide_encoding
 from .outfile import atomic_write_bytes, is_special, real_target  # noqa: F401  (atomic_write_bytes: re-exported)
 
@@ -24,8 +25,6 @@ PICKLED_MODEL = ("{lm}: cannot load the model: its weights are a pickled .bin fi
                  "because unpickling can run code; use a model folder with .safetensors weights")
 
 
-class InputError(Exception):
-    """Input that cannot be processed; the message says why."""
 
 
 def read_input(source: str) -> str:
@@ -276,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"restore: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    except (ValueError, OSError) as exc:  # bad lexicon, bad model path, unwritable output
+    except (RestoreError, OSError) as exc:  # bad lexicon, bad model path or setting, unwritable output
         print(f"restore: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except pickle.UnpicklingError:  # a model folder with pickled (.bin) weights, which torch will not load

@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .errors import ModelError
+
 
 def calibration_path() -> Path:
     return Path(str(resources.files("restore._models").joinpath("confidence_calibration.json")))
@@ -26,10 +28,10 @@ class ConfidenceMap:
     def __init__(self, knots: list[tuple[float, float]]) -> None:
         knots = sorted((float(x), float(y)) for x, y in knots)
         if not knots:
-            raise ValueError("a confidence map needs at least one knot")
+            raise ModelError("a confidence map needs at least one knot")
         ys = [y for _, y in knots]
         if any(b < a for a, b in zip(ys, ys[1:])) or not all(0.0 <= y <= 1.0 for y in ys):
-            raise ValueError("confidence map knots must be non-decreasing values in [0, 1]")
+            raise ModelError("confidence map knots must be non-decreasing values in [0, 1]")
         self.xs = [x for x, _ in knots]
         self.ys = ys
 

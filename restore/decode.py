@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .candidates import CandidateSpan
+from .errors import SettingsError
 from .lexicon import is_dictionary
 from .lm import BOS, EOS, LanguageModel
 from .tokenize import Token
@@ -99,19 +100,19 @@ class Settings:
         # Checked here, where a bad value is named, rather than deep in the lattice ("KeyError: None").
         for name in ("beam", "em_steps", "max_sentence", "options", "max_candidates"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise ValueError(f"Settings.{name} must be a whole number of at least 1, got {getattr(self, name)!r}")
+                raise SettingsError(f"Settings.{name} must be a whole number of at least 1, got {getattr(self, name)!r}")
         if not 0.0 < self.min_rate <= self.max_rate < 1.0:
-            raise ValueError(f"Settings needs 0 < min_rate <= max_rate < 1, got {self.min_rate!r} and {self.max_rate!r}")
+            raise SettingsError(f"Settings needs 0 < min_rate <= max_rate < 1, got {self.min_rate!r} and {self.max_rate!r}")
         if self.rate is not None and not 0.0 < self.rate < 1.0:
-            raise ValueError(f"Settings.rate must lie strictly between 0 and 1 (or be None), got {self.rate!r}")
+            raise SettingsError(f"Settings.rate must lie strictly between 0 and 1 (or be None), got {self.rate!r}")
         if self.decision not in ("viterbi", "posterior"):
-            raise ValueError(f"Settings.decision must be 'viterbi' or 'posterior', got {self.decision!r}")
+            raise SettingsError(f"Settings.decision must be 'viterbi' or 'posterior', got {self.decision!r}")
         if self.spinner_mode not in ("auto", "head", "shuffle"):
-            raise ValueError(f"unknown spinner mode {self.spinner_mode!r}: use auto, head or shuffle")
+            raise SettingsError(f"unknown spinner mode {self.spinner_mode!r}: use auto, head or shuffle")
         if self.prior_a < 1.0 or self.prior_b < 1.0:
-            raise ValueError("Settings.prior_a and prior_b must be at least 1 (a Beta prior with a mode)")
+            raise SettingsError("Settings.prior_a and prior_b must be at least 1 (a Beta prior with a mode)")
         if not 0.0 <= self.min_ratio <= 1.0 or not 0.0 < self.present_penalty <= 1.0:
-            raise ValueError("Settings.min_ratio must lie in [0, 1] and present_penalty in (0, 1]")
+            raise SettingsError("Settings.min_ratio must lie in [0, 1] and present_penalty in (0, 1]")
 
     def scale(self, source: str) -> float:
         """Trust in a lexicon source (multiplies its weights)."""

@@ -29,6 +29,8 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from .errors import LexiconError, SettingsError
+
 FORMATS = ("tsv", "pps", "groups", "mythes", "spintax")
 PHRASE_FORMATS = ("tsv", "pps")
 MODES = ("head", "shuffle")
@@ -42,8 +44,6 @@ MAX_FILE_BYTES = int(float(os.environ.get("RESTORE_MAX_LEXICON_MB", "64")) * 102
 QUOTE = 40   # characters of a bad line quoted in an error: enough to find it, never a whole file
 
 
-class LexiconError(ValueError):
-    """A lexicon file that cannot be read."""
 
 
 def quote(line: str) -> str:
@@ -171,7 +171,7 @@ def group_pairs(groups: list[tuple[str, ...]], mode: str) -> Iterator[tuple[str,
     6
     """
     if mode not in MODES:
-        raise ValueError(f"unknown spinner mode {mode!r}: use one of {', '.join(MODES)}")
+        raise SettingsError(f"unknown spinner mode {mode!r}: use one of {', '.join(MODES)}")
     for members in groups:
         weight = 1.0 / (len(members) - 1)
         originals = members[:1] if mode == "head" else members

@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .errors import LexiconError
 from .numbers import WORD_VALUES, spelled_with_groups
 
 _ORDINALS = {w: i for i, w in enumerate(
@@ -56,7 +57,7 @@ class MeaningGuard:
             elif cols[0] == "class" and len(cols) == 3:
                 self.classes[cols[1]] = sorted((tuple(m.split()) for m in cols[2].split(" | ")), key=len, reverse=True)
             else:
-                raise ValueError(f"{path}:{number}: expected pair<TAB>A<TAB>B[<TAB>source] or class<TAB>NAME<TAB>members")
+                raise LexiconError(f"{path}:{number}: expected pair<TAB>A<TAB>B[<TAB>source] or class<TAB>NAME<TAB>members")
         # words that can matter at all: everything else is let through without a closer look
         self.watch = set(self.opposite) | {w for ms in self.classes.values() for m in ms for w in m}
         self.watch |= set(WORD_VALUES) | set(_ORDINALS) | set(_MULTIPLIERS)

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from .candidates import CandidateSpan
 from .decode import (Settings, _layout, _local_scores, _logsumexp, document_evidence, estimate_rate)
+from .errors import SettingsError
 from .lexicon import SHUFFLE_ONLY, is_dictionary
 from .lm import LanguageModel
 from .tokenize import Token
@@ -113,7 +114,7 @@ def choose_mode(tokens: list[Token], sentences: list[list[Token]], spans: list[C
     """The spinner mode that explains the document better (``settings.spinner_mode`` unless "auto"), or
     None without spinner-dictionary candidates."""
     if settings.spinner_mode not in MODES:
-        raise ValueError(f"unknown spinner mode {settings.spinner_mode!r}: use auto, head or shuffle")
+        raise SettingsError(f"unknown spinner mode {settings.spinner_mode!r}: use auto, head or shuffle")
     if not any(is_dictionary(o.source) for s in spans for o in s.options):
         return None
     if settings.spinner_mode != "auto":

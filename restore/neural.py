@@ -50,6 +50,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
+from .errors import ModelError, NeuralUnavailable, SettingsError
 from .candidates import CandidateSpan
 from .decode import SpanPosterior
 from .edits import match_style
@@ -69,8 +70,6 @@ only own same too very can will just should would could may might must shall als
 after before up down out off again once""".split())
 
 
-class NeuralUnavailable(ValueError):
-    """A neural model was asked for but cannot be loaded here (missing packages or files)."""
 
 
 def _torch():
@@ -108,7 +107,7 @@ def set_threads(threads: int | None = None) -> int:
         try:
             threads = int(os.environ["RESTORE_THREADS"])
         except ValueError:
-            raise ValueError(f"RESTORE_THREADS={os.environ['RESTORE_THREADS']!r}: expected a whole number") from None
+            raise SettingsError(f"RESTORE_THREADS={os.environ['RESTORE_THREADS']!r}: expected a whole number") from None
     if threads is None:
         try:
             threads = len(os.sched_getaffinity(0))
@@ -546,7 +545,7 @@ class MaskedScorer:
         self.name = name
         self.max_rows = max_rows
         if tokenizer.mask_token_id is None:
-            raise ValueError(f"{name}: the tokenizer has no mask token; is this a masked language model?")
+            raise ModelError(f"{name}: the tokenizer has no mask token; is this a masked language model?")
         self.similarity = WordSimilarity(model, tokenizer)
         self.workers = set_threads()
 
@@ -699,7 +698,7 @@ def load_scorer(spec: str) -> SentenceScorer:
     path = Path(spec)
     config = path / "config.json"
     if not config.exists():
-        raise ValueError(f"{spec}: not a Hugging Face model folder (no config.json)")
+        raise ModelError(f"{spec}: not a Hugging Face model folder (no config.json)")
     arch = " ".join(json.loads(config.read_text(encoding="utf-8")).get("architectures") or [])
     if "CausalLM" in arch or "LMHeadModel" in arch:
         return CausalScorer.from_pretrained(path)

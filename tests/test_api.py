@@ -123,3 +123,25 @@ def test_restore_text_reuses_one_restorer_per_options():
     from restore.api import cached_restorer
     assert cached_restorer(wordnet=False) is cached_restorer(wordnet=False)
     assert cached_restorer(wordnet=False) is not cached_restorer(wordnet=True)
+
+
+def test_errors_share_one_base_and_bugs_are_not_bad_input(tmp_path, monkeypatch):
+    import pytest
+
+    import restore
+    from restore import cli
+    with pytest.raises(restore.RestoreError):
+        restore.Restorer(lm="no-such-model")
+    with pytest.raises(restore.SettingsError):
+        restore.Restorer(beam=0)
+    doc = tmp_path / "a.txt"
+    doc.write_text("The town officers mentioned it.", encoding="utf-8")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("one column only\n", encoding="utf-8")
+    assert cli.main(["text", str(doc), "--lexicon", str(bad)]) == cli.EXIT_INPUT
+
+    def broken(self, text, progress=None):
+        raise ValueError("a bug, not bad input")
+    monkeypatch.setattr(restore.Restorer, "restore", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        cli.main(["text", str(doc)])

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 from ..api import MAX_SPIN
-from ..cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL, InputError
+from ..cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL
+from ..errors import InputError, RestoreError
 from ..outfile import atomic_write_bytes
 from .records import (DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_CHARS,
     DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS, Job, MODES, OUTPUT_FORMATS, RestorerSpec, restorer_for)
@@ -181,7 +182,7 @@ def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...]) -> int:
             from ..lexicon import Lexicon
             for path in lexicons:
                 Lexicon().load(path, format=spec.lexicon_format, trust=spec.lexicon_trust)
-    except (ValueError, OSError) as exc:
+    except (RestoreError, OSError) as exc:
         print(f"restore: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except pickle.UnpicklingError:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..cli import InputError
+from ..errors import InputError
 from ..encoding import wide_encoding
 from .records import DEFAULT_MAX_RECORD_BYTES, ERROR, LINE, RECORD, TEXT
 

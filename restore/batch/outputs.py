@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..cli import InputError
+from ..errors import InputError
 from ..outfile import atomic_write_bytes, is_special, open_special, real_target, replace_into
 from .inputs import InputFile, free_name, split_suffix
 from .records import MANIFEST, _json_default, _scalar, encode_json_line

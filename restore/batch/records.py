@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import SetupError
 from ..api import MAX_SPIN
 from ..encoding import wide_encoding
 
@@ -109,8 +110,6 @@ class Stats:
         self.routed += dest == SIDE
 
 
-class SetupError(RuntimeError):
-    """A worker could not build its Restorer (bad lexicon or model): fatal for the run."""
 
 
 def process_chunk(job: Job, items: list[tuple]) -> list[tuple]:

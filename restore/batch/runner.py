@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..api import MAX_SPIN
-from ..cli import InputError
+from ..errors import InputError, SettingsError
 from ..outfile import atomic_write_bytes, is_special, real_target
 from .inputs import InputFile, Reader, expand_inputs
 from .outputs import DeviceOutput, FolderOutput, ParquetOutput, StdoutOutput, StreamOutput, output_format
@@ -268,7 +268,7 @@ def run(inputs: list[str] | str, output: str, options: Options | None = None, **
         options = dataclasses.replace(options, **kwargs)
     job = options.job
     if job.mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}")
+        raise SettingsError(f"mode must be one of {MODES}")
     files = expand_inputs(inputs, options.input_format)
     fmt, compression = output_format(output, options.output_format, files)
     if fmt == "text" and not all(f.fmt == "text" for f in files):

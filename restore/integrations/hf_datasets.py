@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from ..errors import SettingsError
 from ._lazy import LazyRestorer
 
 MODES = ("restore", "detect")
@@ -25,7 +26,7 @@ class RestoreBatch(LazyRestorer):
 
     def __init__(self, field: str = "text", mode: str = "restore", **restorer_options) -> None:
         if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+            raise SettingsError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         super().__init__(**restorer_options)
         self.field = field
         self.mode = mode
