@@ -23,112 +23,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .candidates import CandidateSpan
-from .errors import SettingsError
 from .lexicon import is_dictionary
 from .lm import BOS, EOS, LanguageModel
+from .rates import Evidence, _sigmoid, calibrated, document_evidence, estimate_rate, estimate_rates  # noqa: F401
+from .settings import Settings
 from .tokenize import Token
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Decoder knobs (the defaults are what the benchmarks report)."""
-
-    lm_weight: float = 1.0         # scale of the LM's log-probabilities in decoding (not in the rate's evidence)
-    length_bonus: float = 0.0      # nats per extra output word; offsets the LM's taste for short originals
-    prior_a: float = 1.5           # Beta(a, b) prior on the spin rate: mean a / (a + b), i.e. expects clean text
-    prior_b: float = 15.0
-    min_rate: float = 1e-5
-    max_rate: float = 0.6
-    em_steps: int = 10
-    beam: int = 8                  # LM states kept per lattice position
-    max_sentence: int = 150        # longer runs of words without a sentence break are decoded in pieces
-    options: int = 4               # originals per span kept for the lattice, by local score
-    max_candidates: int = 8        # originals per span taken from the lexicon, by scaled channel weight
-    min_ratio: float = 0.02        # ... none below this share of the span's best scaled weight
-    # "viterbi": restore what the best path restores; "posterior": restore a span when its local
-    # posterior of being spun (summed over all its originals) passes one half, with its best original.
-    decision: str = "viterbi"
-    # Share of the LM's plain word-frequency preference to discount when one word stands for another:
-    # "try" beats "attempt" in any context, which says nothing about whether a spinner was at work.
-    unigram_discount: float = 0.8
-    rate: float | None = None      # fix the spin rate instead of estimating it
-    # Evidence a document must show before it is treated as spun at all (a log-likelihood ratio, in
-    # nats, plus a share per candidate span); below it the spin rate is scaled towards zero.
-    doc_threshold: float = 7.0
-    doc_threshold_per_span: float = 0.0
-    # Span evidence as a log-likelihood ratio, per rate group: a * gain + b, where gain is how much better
-    # the span reads restored (restore.decode.Evidence). The language model is over-confident (a < 1)
-    # and clean prose collects positive evidence at many spans because the model prefers the commoner
-    # word (b < 0 for the spinner lexicon; the thesaurus group's b offsets its low trust). Fitted by
-    # scripts/fit_evidence_calibration.py on synthetic spins and clean documents that neither the
-    # benchmark nor benchmarks/dev.py scores, for the bundled n-gram model (refit for another: the script
-    # takes --lm); docs/decoder.md has the fit and what it changed.
-    # The "dictionary" group (spinner thesauri the user loads) is fitted by the same script with
-    # --dictionary, on group-spinner spins of half A of the stand-in thesaurus (benchmarks/dictionary.py).
-    calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.423, 0.314),
-                                                       "dictionary": (0.478, -0.961)})
-    gain_shift: float = 0.0        # nats taken off every calibrated span evidence (a manual offset)
-    present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
-    # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
-    # every synonym, a spinner uses few of them, so its pairs are much weaker evidence than curated ones.
-    source_scale: dict = field(default_factory=lambda: {"wordnet": 0.2, "curated": 2.0, "observed": 2.0,
-                                                        "numbers": 2.0})
-    # Sources not listed above are the user's own lexicons (a tortured-phrase list, say): a user who
-    # brings a list vouches for it, and a listed multiword phrase rarely occurs in clean text.
-    user_scale: float = 10.0
-    # A user list is applied at this spin rate at least, even in a document that otherwise looks clean:
-    # a paper with three tortured phrases in it is clean text everywhere else.
-    user_rate: float = 0.3
-    # Sources that stand for a different kind of spinner get a spin rate of their own: a document spun
-    # with a thesaurus at random senses shows it in the thesaurus candidates, one spun by a content-farm
-    # dictionary in the curated ones. Unlisted bundled sources form the group "spinner", user lists "user".
-    # (With raw, uncalibrated evidence this let thesaurus candidates through on clean prose; the
-    # calibration above is fitted per group and assumes these groups.)
-    source_groups: dict = field(default_factory=lambda: {"wordnet": "thesaurus"})
-    per_group_rates: bool = True
-    # A spinner dictionary the user loads (restore.dictionary) is a channel, not a list of facts: its
-    # pairs form the rate group "dictionary", under the document gate, with this trust.
-    dictionary_scale: float = 2.0
-    # "head" (only head words are replaced), "shuffle" (any member by any other), or "auto": the mode
-    # whose fitted channel explains the document better (``choose_mode``).
-    spinner_mode: str = "auto"
-
-    def __post_init__(self) -> None:
-        # Checked here, where a bad value is named, rather than deep in the lattice ("KeyError: None").
-        for name in ("beam", "em_steps", "max_sentence", "options", "max_candidates"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise SettingsError(f"Settings.{name} must be a whole number of at least 1, got {getattr(self, name)!r}")
-        if not 0.0 < self.min_rate <= self.max_rate < 1.0:
-            raise SettingsError(f"Settings needs 0 < min_rate <= max_rate < 1, got {self.min_rate!r} and {self.max_rate!r}")
-        if self.rate is not None and not 0.0 < self.rate < 1.0:
-            raise SettingsError(f"Settings.rate must lie strictly between 0 and 1 (or be None), got {self.rate!r}")
-        if self.decision not in ("viterbi", "posterior"):
-            raise SettingsError(f"Settings.decision must be 'viterbi' or 'posterior', got {self.decision!r}")
-        if self.spinner_mode not in ("auto", "head", "shuffle"):
-            raise SettingsError(f"unknown spinner mode {self.spinner_mode!r}: use auto, head or shuffle")
-        if self.prior_a < 1.0 or self.prior_b < 1.0:
-            raise SettingsError("Settings.prior_a and prior_b must be at least 1 (a Beta prior with a mode)")
-        if not 0.0 <= self.min_ratio <= 1.0 or not 0.0 < self.present_penalty <= 1.0:
-            raise SettingsError("Settings.min_ratio must lie in [0, 1] and present_penalty in (0, 1]")
-
-    def scale(self, source: str) -> float:
-        """Trust in a lexicon source (multiplies its weights)."""
-        if is_dictionary(source):
-            return self.dictionary_scale
-        return self.source_scale.get(source, self.user_scale)
-
-    def group(self, source: str) -> str:
-        """Which spin rate applies to a source's candidates."""
-        if is_dictionary(source):
-            return "dictionary" if self.per_group_rates else "spinner"
-        if not self.per_group_rates:
-            return "user" if source not in self.source_scale else "spinner"
-        if source in self.source_groups:
-            return self.source_groups[source]
-        return "spinner" if source in self.source_scale else "user"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,35 +79,11 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
     return max(spun_rates, default=settings.min_rate), out
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """How much better a span reads restored by one source group's originals, before any spin rate.
-
-    ``gain`` is ln(sum over the group's originals of LM x channel) - ln(LM of the spun words), in the
-    unrestored context; ``originals`` are that group's originals for the span.
-    """
-
-    span: CandidateSpan
-    group: str
-    gain: float
-    originals: tuple[str, ...]
-
-
 def span_evidence(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
                   lm: LanguageModel, settings: Settings = Settings()) -> list[Evidence]:
     """The raw evidence of every candidate span and group (what ``Settings.calibration`` is fitted on)."""
     bounds, norms, by_sentence = _layout(tokens, sentences, spans, settings)
     return _local_gains(norms, bounds, by_sentence, _Memo(lm), settings)[0]
-
-
-def calibrated(evidence: list[Evidence], settings: Settings) -> dict[str, list[float]]:
-    """Per group, each span's evidence as a log-likelihood ratio: a * gain + b (``Settings.calibration``),
-    less ``Settings.gain_shift``."""
-    gains: dict[str, list[float]] = {}
-    for e in evidence:
-        a, b = settings.calibration.get(e.group, (1.0, 0.0))
-        gains.setdefault(e.group, []).append(a * e.gain + b - settings.gain_shift)
-    return gains
 
 
 def _layout(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan], settings: Settings):
@@ -300,56 +178,6 @@ def _local_gains(norms: list[str], bounds: list[tuple[int, int]], by_sentence: l
             kept.append(span)
         pruned.append(kept)
     return evidence, pruned
-
-
-def estimate_rates(gains: dict[str, list[float]], settings: Settings,
-                   exposures: dict[str, int] | None = None) -> dict[str, float]:
-    """Spin rate per source group, after the document gate (see ``Settings.doc_threshold``)."""
-    rates: dict[str, float] = {}
-    exposures = exposures or {}
-    for group in set(gains) | {"spinner", "thesaurus", "user", "dictionary"}:
-        values = gains.get(group, [])
-        if settings.rate is not None:
-            rate = settings.rate
-        else:
-            kept = exposures.get(group, 0)
-            rate = estimate_rate(values, settings, kept)
-            needed = settings.doc_threshold + settings.doc_threshold_per_span * len(values)
-            evidence = document_evidence(values, rate) + kept * math.log(1.0 - rate)
-            if group == "dictionary" and evidence < needed:
-                rate = 0.0   # a gate that holds shut: a thesaurus of ordinary words must not touch clean text
-            else:
-                rate = max(settings.min_rate, rate * _sigmoid(evidence - needed))
-        if group == "user":
-            rate = max(rate, settings.user_rate)
-        rates[group] = rate
-    return rates
-
-
-def estimate_rate(gains: list[float], settings: Settings, kept: int = 0) -> float:
-    """MAP spin rate by EM: each span is spun with posterior sigmoid(gain + logit(rate)); ``kept`` more
-    opportunities are known to be unspun."""
-    rate = settings.prior_a / (settings.prior_a + settings.prior_b)
-    top = settings.max_rate
-    if not gains:
-        return max(settings.min_rate, min(top, rate))
-    for _ in range(settings.em_steps):
-        logit = math.log(rate / (1.0 - rate))
-        expected = sum(_sigmoid(g + logit) for g in gains)
-        rate = (expected + settings.prior_a - 1.0) / (len(gains) + kept + settings.prior_a + settings.prior_b - 2.0)
-        rate = max(settings.min_rate, min(top, rate))
-    return rate
-
-
-def document_evidence(gains: list[float], rate: float) -> float:
-    """Log-likelihood ratio of "spun at ``rate``" against "not spun" for the whole document."""
-    keep = math.log(1.0 - rate)
-    spin = math.log(rate)
-    total = 0.0
-    for g in gains:
-        a, b = keep, spin + g
-        total += (a if a > b else b) + math.log1p(math.exp(-abs(a - b)))
-    return total
 
 
 def _without_group(spans: list[CandidateSpan], group: str, settings: Settings) -> list[CandidateSpan]:
@@ -543,10 +371,3 @@ def _softmax(xs: list[float]) -> list[float]:
     es = [math.exp(x - m) for x in xs]
     total = sum(es)
     return [e / total for e in es]
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)

@@ -12,10 +12,12 @@ import math
 from dataclasses import replace
 
 from .candidates import CandidateSpan
-from .decode import (Settings, _layout, _local_scores, _logsumexp, document_evidence, estimate_rate)
+from .decode import _layout, _local_scores, _logsumexp
 from .errors import SettingsError
 from .lexicon import SHUFFLE_ONLY, is_dictionary
 from .lm import LanguageModel
+from .rates import document_evidence, estimate_rate
+from .settings import Settings
 from .tokenize import Token
 
 MODES = ("auto", "head", "shuffle")

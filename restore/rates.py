@@ -1,0 +1,96 @@
+"""Spin rates: how much of a document a spinner rewrote, per group of lexicon sources, from the document.
+
+Each candidate span's evidence (how much better it reads restored, ``Evidence``) is turned into a
+log-likelihood ratio by a fitted calibration, and a few EM steps with a Beta prior that expects clean
+text give the rate; the document gate then drives it towards zero unless the whole document shows clear
+evidence of spinning (docs/decoder.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .candidates import CandidateSpan
+from .settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much better a span reads restored by one source group's originals, before any spin rate.
+
+    ``gain`` is ln(sum over the group's originals of LM x channel) - ln(LM of the spun words), in the
+    unrestored context; ``originals`` are that group's originals for the span.
+    """
+
+    span: CandidateSpan
+    group: str
+    gain: float
+    originals: tuple[str, ...]
+
+
+def calibrated(evidence: list[Evidence], settings: Settings) -> dict[str, list[float]]:
+    """Per group, each span's evidence as a log-likelihood ratio: a * gain + b (``Settings.calibration``),
+    less ``Settings.gain_shift``."""
+    gains: dict[str, list[float]] = {}
+    for e in evidence:
+        a, b = settings.calibration.get(e.group, (1.0, 0.0))
+        gains.setdefault(e.group, []).append(a * e.gain + b - settings.gain_shift)
+    return gains
+
+
+def estimate_rates(gains: dict[str, list[float]], settings: Settings,
+                   exposures: dict[str, int] | None = None) -> dict[str, float]:
+    """Spin rate per source group, after the document gate (see ``Settings.doc_threshold``)."""
+    rates: dict[str, float] = {}
+    exposures = exposures or {}
+    for group in set(gains) | {"spinner", "thesaurus", "user", "dictionary"}:
+        values = gains.get(group, [])
+        if settings.rate is not None:
+            rate = settings.rate
+        else:
+            kept = exposures.get(group, 0)
+            rate = estimate_rate(values, settings, kept)
+            needed = settings.doc_threshold + settings.doc_threshold_per_span * len(values)
+            evidence = document_evidence(values, rate) + kept * math.log(1.0 - rate)
+            if group == "dictionary" and evidence < needed:
+                rate = 0.0   # a gate that holds shut: a thesaurus of ordinary words must not touch clean text
+            else:
+                rate = max(settings.min_rate, rate * _sigmoid(evidence - needed))
+        if group == "user":
+            rate = max(rate, settings.user_rate)
+        rates[group] = rate
+    return rates
+
+
+def estimate_rate(gains: list[float], settings: Settings, kept: int = 0) -> float:
+    """MAP spin rate by EM: each span is spun with posterior sigmoid(gain + logit(rate)); ``kept`` more
+    opportunities are known to be unspun."""
+    rate = settings.prior_a / (settings.prior_a + settings.prior_b)
+    top = settings.max_rate
+    if not gains:
+        return max(settings.min_rate, min(top, rate))
+    for _ in range(settings.em_steps):
+        logit = math.log(rate / (1.0 - rate))
+        expected = sum(_sigmoid(g + logit) for g in gains)
+        rate = (expected + settings.prior_a - 1.0) / (len(gains) + kept + settings.prior_a + settings.prior_b - 2.0)
+        rate = max(settings.min_rate, min(top, rate))
+    return rate
+
+
+def document_evidence(gains: list[float], rate: float) -> float:
+    """Log-likelihood ratio of "spun at ``rate``" against "not spun" for the whole document."""
+    keep = math.log(1.0 - rate)
+    spin = math.log(rate)
+    total = 0.0
+    for g in gains:
+        a, b = keep, spin + g
+        total += (a if a > b else b) + math.log1p(math.exp(-abs(a - b)))
+    return total
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
