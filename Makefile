@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install bench lexicons lexicons-wordnet clean
+.PHONY: run test test-slow install bench lexicons lexicons-wordnet clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,12 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/restore text examples/spun_news.txt --diff --explain
 
+# The fast suite; `make test-slow` adds the tests that load Gemma or convert models (CI runs both).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -m slow
 
 bench: install
 	$(BIN)/python -m pip install -e '.[bench]'

@@ -51,11 +51,21 @@ def test_readme_has_examples():
 def test_python_blocks_run_as_written(scratch, capsys):
     namespace: dict = {}
     for code in PYTHON:
-        if 'lm="gemma"' in code and not _neural_ready():
-            continue  # the neural block is run by the slow test below when the neural extra is installed
+        if 'lm="gemma"' in code:
+            continue  # the neural block loads Gemma: run by the slow test below
         exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["result"].edits and "restore" in namespace
     assert capsys.readouterr().out.count("\n") >= 2  # the loop printed one line per text
+
+
+@pytest.mark.slow
+def test_neural_python_block_runs_as_written(scratch):
+    if not _neural_ready():
+        pytest.skip("the neural extra is not installed")
+    namespace: dict = {}
+    for code in PYTHON:
+        exec(compile(code, "README.md", "exec"), namespace)
+    assert "restore" in namespace
 
 
 @pytest.mark.parametrize("command", [c for c in COMMANDS if not c.startswith("restore bench")])
