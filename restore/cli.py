@@ -125,11 +125,12 @@ def lexicon_options(args) -> dict:
     """Restorer keywords of the --lexicon-format, --lexicon-trust and --spinner-mode options."""
     return {"lexicon_format": None if args.lexicon_format == "auto" else args.lexicon_format,
             "lexicon_trust": None if args.lexicon_trust == "auto" else args.lexicon_trust,
-            "spinner_mode": args.spinner_mode}
+            "spinner_mode": "auto" if args.spinner_mode == "pooled" else args.spinner_mode}
 
 
-def add_lexicon_options(parser) -> None:
-    """The options that say how --lexicon files are read (shared by text, detect and batch)."""
+def add_lexicon_options(parser, pooled: bool = False) -> None:
+    """The options that say how --lexicon files are read (shared by text, detect and batch; ``pooled``
+    adds batch's --spinner-mode pooled)."""
     from .dictionary import FORMATS
     parser.add_argument("--lexicon-format", choices=("auto",) + FORMATS, default="auto",
                         help="format of the --lexicon files (default: detected): tsv, pps (tortured<TAB>"
@@ -138,9 +139,12 @@ def add_lexicon_options(parser) -> None:
                         help="phrases: every pair applies, even in otherwise clean text; dictionary: a spinner's "
                              "thesaurus, used only where the document reads as spun (default: phrases for "
                              "tsv/pps, dictionary for the group formats)")
-    parser.add_argument("--spinner-mode", choices=("auto", "head", "shuffle"), default="auto",
+    parser.add_argument("--spinner-mode", choices=("auto", "head", "shuffle") + (("pooled",) if pooled else ()),
+                        default="auto",
                         help="how the spinner used a dictionary: head (head words replaced), shuffle (any "
-                             "member by any other), auto (chosen per document; default)")
+                             "member by any other), auto (chosen per document; default)"
+                             + (", pooled (chosen once for the whole run from its first records: one site, "
+                                "one plugin)" if pooled else ""))
 
 
 class _Bar:

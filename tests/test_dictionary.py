@@ -187,3 +187,17 @@ def test_pooled_mode_reads_documents_together(groups_file):
     # a shuffle spinner also writes heads for members: "city" for town, "said" for stated ...
     shuffled = SPUN.replace("Town", "Metropolis").replace("mentioned", "said").replace("officers", "officials")
     assert r.pooled_mode([shuffled]) in ("head", "shuffle")   # defined either way, never an error
+
+
+def test_batch_pools_the_spinner_mode_over_the_run(tmp_path, groups_file):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": k, "text": t}) + "\n" for k, t in enumerate([SPUN, CLEAN, SPUN[:300]])),
+                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "restore", "batch", str(src), "-o", str(out), "--lexicon",
+                           str(groups_file), "--spinner-mode", "pooled"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "spinner mode pooled over 3 records: head" in proc.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [0, 1, 2]
+    assert records[1]["restored"] == CLEAN and records[0]["restored"] != SPUN

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -78,7 +79,7 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
                    help="extra lexicon: pairs, a PPS export or a spinner thesaurus (see restore text -h); "
                         "repeatable")
     from ..cli import add_lexicon_options
-    add_lexicon_options(p)
+    add_lexicon_options(p, pooled=True)
     p.add_argument("--lexicon-only", action="store_true",
                    help="use only the --lexicon files, not the bundled lexicons")
     p.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
@@ -170,6 +171,28 @@ def _lexicon_path(given: str, copies: list[Path]) -> str:
     return str(copy)
 
 
+POOL_RECORDS = 500   # records read to fit a pooled spinner mode: enough for a site, cheap beside the run
+
+
+def _pooled_mode(spec: RestorerSpec, inputs: list[str], args) -> str:
+    """The spinner mode fitted to the run's first records together (``Restorer.pooled_mode``)."""
+    from .inputs import Reader, expand_inputs
+    from .records import item_text
+    texts = []
+    reader = Reader(expand_inputs(inputs, args.input_format), field=args.field, error_field=args.error_field,
+                    max_record_bytes=args.max_record_bytes)
+    for _, kind, data, _ in reader:
+        text = item_text(kind, data, args.field)
+        if text is not None and len(text) <= args.max_chars:
+            texts.append(text)
+        if len(texts) >= POOL_RECORDS:
+            break
+    mode = restorer_for(spec).pooled_mode(texts) or "auto"
+    if not args.quiet:
+        print(f"restore: spinner mode pooled over {len(texts)} records: {mode}", file=sys.stderr)
+    return mode
+
+
 def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...]) -> int:
     lm = args.lm if args.lm == "ngram" or not Path(args.lm).exists() else str(Path(args.lm).resolve())
     from ..cli import lexicon_options
@@ -188,6 +211,8 @@ def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...]) -> int:
     except pickle.UnpicklingError:
         print(f"restore: error: {PICKLED_MODEL.format(lm=args.lm)}", file=sys.stderr)
         return EXIT_INPUT
+    if args.spinner_mode == "pooled":
+        spec = dataclasses.replace(spec, spinner_mode=_pooled_mode(spec, inputs, args))
     job = Job(spec=spec, mode=args.mode, field=args.field,
               restored_field=None if args.in_place_field else args.restored_field, edits=args.edits,
               max_spin=args.max_spin, max_chars=args.max_chars, error_field=args.error_field)

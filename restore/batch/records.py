@@ -152,6 +152,20 @@ def _process_item(restorer, job: Job, kind: int, data, source: str):
     return apply_job(restorer, job, record)
 
 
+def item_text(kind: int, data, field: str) -> str | None:
+    """The text an input item holds in ``field``, or None (an error, a missing field, not a string)."""
+    if kind == LINE:
+        record = parse_json_line(data, "", "error")
+    elif kind == TEXT:
+        return decode_text(data[1])[0]
+    elif kind == RECORD:
+        record = data
+    else:
+        return None
+    value = record.get(field)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def apply_job(restorer, job: Job, record: dict):
     """Restore/detect/filter one record in place of a copy; returns (record, words, edits, spun, error, dest)."""
     record = dict(record)
