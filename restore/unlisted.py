@@ -51,9 +51,12 @@ def _rows(path: Path):
 @lru_cache(maxsize=2)
 def load_terms(path: str | None = None) -> tuple[frozenset, dict, dict]:
     """Known terms (word tuples), counts of consecutive word pairs inside them, and word counts."""
+    return _index_terms(tuple(cols[0].split()) for cols in _rows(Path(path) if path else _bundled("terms.tsv")))
+
+
+def _index_terms(phrases) -> tuple[frozenset, dict, dict]:
     terms, pairs, singles = set(), {}, {}
-    for cols in _rows(Path(path) if path else _bundled("terms.tsv")):
-        ws = tuple(cols[0].split())
+    for ws in phrases:
         terms.add(ws)
         for a, b in zip(ws, ws[1:]):
             pairs[a, b] = pairs.get((a, b), 0) + 1
@@ -89,21 +92,22 @@ class Unlisted:
     options: tuple[tuple[str, float], ...]   # candidates, best first, with their score
     cohesion: float
 
-    @property
-    def p_spun(self) -> float:
-        """The score read as a probability (a logistic of the score less the threshold, for display)."""
-        return 1.0 / (1.0 + math.exp(-self.score))
-
 
 class UnlistedDetector:
     """Finds runs of 2-4 words that read as a spun version of a likelier combination; see the module doc."""
 
-    def __init__(self, lm: LanguageModel, lexicon=None, params: dict | None = None) -> None:
+    def __init__(self, lm: LanguageModel, lexicon=None, params: dict | None = None, terms=None,
+                 words: dict | None = None) -> None:
+        """``terms`` (phrases) and ``words`` (spun word -> [(original, weight, source)]) replace the bundled
+        term lexicon and science word pairs when given."""
         self.lm = lm
         self.lexicon = lexicon
         self.p = {**load_params(), **(params or {})}
-        self.terms, self.pairs, self.singles = load_terms()
-        self.science = load_words()
+        if terms is None:
+            self.terms, self.pairs, self.singles = load_terms()
+        else:
+            self.terms, self.pairs, self.singles = _index_terms(tuple(t.split()) for t in terms)
+        self.science = load_words() if words is None else words
         self._options: dict[str, list[tuple[str, float]]] = {}
 
     # -- candidates ------------------------------------------------------------------------------------
