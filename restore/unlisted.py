@@ -108,6 +108,10 @@ class UnlistedDetector:
         else:
             self.terms, self.pairs, self.singles = _index_terms(tuple(t.split()) for t in terms)
         self.science = load_words() if words is None else words
+        # how often each word is the spun side of a pair (a pair seen n times has weight n / (n + 1))
+        self.spun_counts = {w: sum(x / (1.0 - x) for _, x, src in opts if src == "pps" and x < 1.0)
+                            for w, opts in self.science.items()}
+        self.spun_total = sum(self.spun_counts.values()) or 1.0
         self._options: dict[str, list[tuple[str, float]]] = {}
 
     # -- candidates ------------------------------------------------------------------------------------
@@ -156,6 +160,9 @@ class UnlistedDetector:
             total += self.lm.logprob(words[i], tuple(words[max(0, i - k):i]))
         return total
 
+    def _unigram(self, word: str) -> float:
+        return self.lm.logprob(word, ())
+
     def cohesion(self, run: tuple[str, ...], left: tuple[str, ...]) -> float:
         """Mean pointwise mutual information of each word of the run with the words before it."""
         words = list(left[-2:]) + list(run)
@@ -177,12 +184,24 @@ class UnlistedDetector:
             ws = list(left) + list(cand) + right
             gain = self._lp(ws, len(left), len(ws)) - base
             term = p["term"] if cand in self.terms else 0.0
-            changed = sum(a != b for a, b in zip(cand, run))
-            score = (p["lm"] * gain + channel + term - p["per_change"] * changed
-                     - p["cohesion"] * coh + p["bias"])
-            scored.append((" ".join(cand), score))
+            # the LM prefers common words in any context ("get" over "obtain"), which says nothing about a
+            # spinner: part of that plain preference is discounted, as the decoder does for one-word swaps
+            common = sum(self._unigram(a) - self._unigram(b) for a, b in zip(cand, run) if a != b)
+            scored.append((" ".join(cand), p["lm"] * (gain - p["unigram_discount"] * common) + channel + term))
         scored.sort(key=lambda x: -x[1])
-        return (scored[0][1] if scored else -99.0), scored[:p["keep"]], coh
+        best = max(scored[0][1], p["no_candidate"]) if scored else p["no_candidate"]
+        # the run's own evidence: words that do not go together, and words a science spinner writes far
+        # more often than English does ("profound" for deep, "acknowledgement" for recognition)
+        own = p["bias"] - p["cohesion"] * coh + p["tortured"] * sum(self.tortured(w) for w in run)
+        return best + own, scored[:p["keep"]], coh
+
+    def tortured(self, word: str) -> float:
+        """ln of how much more often ``word`` is the spun side of a science word pair than English uses it
+        (pair counts over all pairs, against the unigram probability), above a margin; 0 when never."""
+        n = self.spun_counts.get(word, 0.0)
+        if not n:
+            return 0.0
+        return max(0.0, math.log(n / self.spun_total) - self._unigram(word) - self.p["tortured_margin"])
 
     def runs(self, tokens: list[Token], sentences: list[list[Token]], skip=()):
         """Every eligible run with its score, outside ``skip`` (token index ranges a lexicon explains)."""
