@@ -129,7 +129,9 @@ def news() -> dict:
     plain = Restorer().restore(ex.spun)
     flagged = Restorer(unlisted=True).restore(ex.spun)
     n = len(words(ex.spun))
-    return {"seed000_words_changed_default": len(plain.edits), "seed000_text_unchanged": plain.text == ex.spun,
+    science = Restorer(profile="science").restore(ex.spun)
+    return {"seed000_science_profile_edits": [[e.spun, e.original] for e in science.edits],
+            "seed000_words_changed_default": len(plain.edits), "seed000_text_unchanged": plain.text == ex.spun,
             "seed000_unlisted_flags_per_1000_words": 1000 * sum(f.kind == "unlisted" for f in flagged.flags) / n,
             "seed000_unlisted_flag_only_unchanged": flagged.text == ex.spun}
 

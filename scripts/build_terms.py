@@ -135,7 +135,7 @@ def main() -> int:
     known = set(pairs)
     lines += [f"{x}\t{y}\t0.1\tmythes" for x, y in sorted(mythes_pairs(vocabulary)) if (x, y) not in known]
     (args.out / "science_words.tsv").write_text(
-        "\n".join(head + ["# MyThes: LibreOffice en_US thesaurus (th_en_US_v2), its licence in /usr/share/doc/mythes-en-us.",
+        "\n".join(head + ["# MyThes: the en_US thesaurus th_en_US_v2 of the LibreOffice dictionaries (Debian mythes-en-us; licence terms in its /usr/share/doc/mythes-en-us/copyright).",
                           "spun\toriginal\tweight\tsource"] + lines) + "\n", encoding="utf-8")
     fingerprints = sorted({(t, e) for t, e in rows if len(t.split()) <= 12 and len(e.split()) <= 12})
     (args.out / "science_phrases.tsv").write_text(
