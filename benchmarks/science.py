@@ -11,9 +11,10 @@ bracketed acronym dropped (no restorer can know it). Reported:
 * restoration top-1 and top-5 (``evaluate.tortured``: the output, its alternatives, the candidates);
 * the compositional ceiling: the share of phrases whose expected words are each among the word's
   originals (same length), and the share whose expected phrase survives the candidate beam;
-* news: words changed on seed 000 by the default profile, and unlisted flags per 1,000 words on it.
+* news: words changed on seed 000 by the default profile, and unlisted flags per 1,000 words on it;
+  with ``--clean N``, the same on clean prose (the benchmark corpus) and the science profile's edits there.
 
-    python -m benchmarks.science [--half U] [--limit N] [--curve PNG]
+    python -m benchmarks.science [--half U] [--limit N] [--curve PNG] [--clean N] [--skip-tortured]
 """
 
 from __future__ import annotations
@@ -136,26 +137,59 @@ def news() -> dict:
             "seed000_unlisted_flag_only_unchanged": flagged.text == ex.spun}
 
 
+def clean_prose(per_source: int) -> dict:
+    """Clean prose (the benchmark's corpus, first ``per_source`` documents of each source): the default
+    profile's output with and without the unlisted flags, the flags' rate, and the science profile's edits."""
+    from .corpus import load
+    from .text import count_words
+    plain, flagged, science = Restorer(), Restorer(unlisted=True), Restorer(profile="science")
+    n_words = n_sents = flagged_sents = n_flags = changed = science_edits = 0
+    for d in load(per_source):
+        text = d["text"]
+        out = flagged.restore(text)
+        changed += out.text != plain.restore(text).text   # flags only: never a different text
+        unlisted = [f for f in out.flags if f.kind == "unlisted"]
+        n_flags += len(unlisted)
+        tokens = tokenize(text)
+        sents = sentences(text, tokens)
+        n_sents += len(sents)
+        flagged_sents += sum(any(s[0].start <= f.start < s[-1].end for f in unlisted) for s in sents if s)
+        n_words += count_words(text)
+        science_edits += sum(len(words(e.spun)) for e in science.restore(text).edits if e.original)
+    return {"documents": len(load(per_source)), "words": n_words,
+            "documents_where_flags_only_changed_the_output": changed,
+            "unlisted_flags_per_1000_words": 1000 * n_flags / n_words,
+            "sentences_with_unlisted_flag": flagged_sents / n_sents,
+            "science_profile_words_changed_per_1000": 1000 * science_edits / n_words}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--half", choices=("T", "U"), default="U")
     ap.add_argument("--limit", type=int, default=None, help="a seeded sample of this many phrases")
     ap.add_argument("--curve", help="write the precision/recall curve here (PNG)")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--clean", type=int, default=0, metavar="N",
+                    help="also score the first N clean-prose documents of each corpus source")
+    ap.add_argument("--skip-tortured", action="store_true", help="only the news and clean-prose checks")
     args = ap.parse_args(argv)
     rows = half_rows(args.half, args.limit)
     exs = tortured_in_context(rows)
     t0 = time.time()
     science = Restorer(profile="science")
-    out = {"half": args.half, "detection": detection(science, exs)}
-    top = tortured(science, exs)
-    out["restoration"] = {"n": top["n"], "top1": top["top1"], "top5": top["top5"]}
-    out["ceiling"] = ceiling(science, rows)
-    if args.curve:
+    out: dict = {"half": args.half}
+    if not args.skip_tortured:
+        out["detection"] = detection(science, exs)
+        top = tortured(science, exs)
+        out["restoration"] = {"n": top["n"], "top1": top["top1"], "top5": top["top5"]}
+        out["ceiling"] = ceiling(science, rows)
+    if args.curve and not args.skip_tortured:
         points = curve(run_scores(science, exs))
         out["curve"] = points
         plot(points, args.curve, f"unlisted tortured phrases, half {args.half} in context (n={len(exs)})")
     out["news"] = news()
+    if args.clean:
+        out["clean_prose"] = clean_prose(args.clean)
     out["seconds"] = round(time.time() - t0, 1)
     text = json.dumps(out, indent=1)
     if args.json:
