@@ -106,3 +106,29 @@ def test_cli_detect_reports_the_kind(tmp_path, capsys):
     assert main(["detect", str(path), "--profile", "science"]) == 0
     header, *rows = capsys.readouterr().out.splitlines()
     assert header.split("\t")[-1] == "kind" and rows and all(r.split("\t")[-1] in ("lexicon", "unlisted") for r in rows)
+
+
+def _build_terms():
+    import importlib.util
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("build_terms", ROOT / "scripts" / "build_terms.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_word_pairs_align_same_length_phrases_only():
+    build = _build_terms()
+    rows = [("profound learning", "deep learning"), ("profound neural organization", "deep neural network"),
+            ("arbitrary woodland classifier", "random forest"), ("mean squared error", "mean squared error (MSE)")]
+    pairs = build.word_pairs(rows)
+    assert pairs == {("profound", "deep"): 2, ("organization", "network"): 1}
+    assert build.clean_expected("Mean  Squared Error (MSE)") == "mean squared error"
+
+
+def test_curve_counts_recall_and_false_flags():
+    from benchmarks.science import curve
+    points = {p["threshold"]: p for p in curve([(10.0, -99.0), (3.0, 5.0), (-99.0, 1.0), (99.0, -99.0)])}
+    assert points[4.0]["recall"] == 0.5 and points[4.0]["false_flag_sentences"] == 0.25
+    assert points[0.0]["recall"] == 0.75 and points[0.0]["precision"] == 3 / 5
+    assert points[20.0]["recall"] == 0.25 and points[20.0]["precision"] == 1.0
