@@ -113,13 +113,17 @@ class Restorer:
     ``restore.windows``), ``lexicon_format`` and ``lexicon_trust`` (how to read the ``lexicons`` files:
     formats and trust classes as in ``restore.dictionary``; detected by default), and decoder knobs by
     name, e.g. ``spinner_mode="head"`` for a dictionary spinner known to rewrite head words only.
+    ``profile="science"`` adds the tortured-phrase fingerprints, the term lexicon and the detector of
+    phrases no lexicon lists (``restore.science``); ``unlisted=True`` flags such phrases in any profile
+    without ever restoring them.
     """
 
     def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
                  lexicon: Lexicon | None = None, wordnet: bool = True, settings: Settings | None = None,
                  min_confidence: float = 0.5, flag_threshold: float = 0.5, window_chars: int = WINDOW_CHARS,
                  lexicon_format: str | None = None, lexicon_trust: str | None = None,
-                 calibrate_confidence: bool = True, **knobs) -> None:
+                 calibrate_confidence: bool = True, profile: str = "news", unlisted: bool = False,
+                 **knobs) -> None:
         self.lm = make_lm(lm)
         if lexicon is None:
             self.lexicon = default_lexicon(lexicons, wordnet=wordnet, format=lexicon_format, trust=lexicon_trust)
@@ -135,10 +139,15 @@ class Restorer:
         # the map was fitted on the n-gram decoder's posteriors, and neural rescoring has its own scale
         fitted = calibrate_confidence and getattr(self.lm, "rescore", None) is None
         self.confidence = default_map() if fitted else identity
+        self.unlisted = None
+        if profile != "news" or unlisted:
+            from .science import profile_hook
+            self.unlisted = profile_hook(self, profile)
 
     def candidates(self, text: str) -> list[CandidateSpan]:
         """Every lexicon hit in ``text`` with the originals the decoder will consider."""
-        return self._find(text, tokenize(text))
+        found = self._find(text, tokenize(text))
+        return found if self.unlisted is None else found + self.unlisted.candidates(text)
 
     def _find(self, text: str, tokens) -> list[CandidateSpan]:
         s = self.settings
@@ -265,6 +274,8 @@ class Restorer:
             if post.p_spun >= self.flag_threshold or applied:
                 guess = match_style(span.spun, span.options[best - 1].text) + span.possessive if best else ""
                 flags.append(Flag(span.start, span.end, span.spun, post.p_spun, guess, applied))
+        if self.unlisted is not None:   # combinations no lexicon lists (restore.science)
+            edits, flags = self.unlisted.extend(text, tokens, edits, flags)
         edits = _non_overlapping(edits)
         share = share_spun(posts, len(tokens))
         return Restoration(text, apply_edits(text, edits), edits, share, flags, mode, spin_rate=rate)

@@ -115,7 +115,8 @@ def _restorer(args):
         print(f"restore: loading the language model ({args.lm}) ...", end="\r", file=sys.stderr, flush=True)
     try:
         return Restorer(lm=args.lm, lexicons=args.lexicon, wordnet=not args.no_wordnet,
-                        min_confidence=args.min_confidence, **lexicon_options(args))
+                        min_confidence=args.min_confidence, profile=args.profile,
+                        **lexicon_options(args))
     finally:
         if status:
             print("\033[K", end="", file=sys.stderr, flush=True)
@@ -213,11 +214,11 @@ def detect_tsv(text: str, detection) -> str:
     from .explain import Positions
     where = Positions(text)
     clean = lambda s: " ".join(s.split())  # noqa: E731
-    lines = ["start\tend\tline:col\tp_spun\trestored\tspun\tlikely_original"]
+    lines = ["start\tend\tline:col\tp_spun\trestored\tspun\tlikely_original\tkind"]
     for f in detection.spans:
         line, col = where(f.start)
         lines.append(f"{f.start}\t{f.end}\t{line}:{col}\t{f.p_spun:.2f}\t{'yes' if f.restored else 'no'}\t"
-                     f"{clean(f.spun)}\t{clean(f.best)}")
+                     f"{clean(f.spun)}\t{clean(f.best)}\t{f.kind}")
     return "\n".join(lines) + "\n"
 
 
@@ -246,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="extra lexicon: spun<TAB>original[<TAB>weight] pairs, a PPS tortured-phrase export, "
                              "or a spinner thesaurus (synonym groups, MyThes, spintax); repeatable")
     add_lexicon_options(common)
+    common.add_argument("--profile", choices=("news", "science"), default="news",
+                        help="science: add the tortured-phrase fingerprints (Problematic Paper Screener, CC BY "
+                             "4.0), the term lexicon and the detector of phrases no lexicon lists")
     common.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
     common.add_argument("--min-confidence", type=float, default=0.5,
                         help="apply only edits at least this confident (default 0.5)")

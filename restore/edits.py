@@ -37,10 +37,11 @@ class Flag:
     p_spun: float
     best: str                      # most likely original ("" when none stands out)
     restored: bool
+    kind: str = "lexicon"          # "lexicon": a listed phrase; "unlisted": a combination no lexicon lists
 
     def to_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "spun": self.spun, "p_spun": round(self.p_spun, 4),
-                "best": self.best, "restored": self.restored}
+                "best": self.best, "restored": self.restored, "kind": self.kind}
 
 
 def match_style(spun: str, original: str) -> str:
