@@ -6,9 +6,13 @@ the sweeps). A bad value fails here, when the settings are made, with the knob's
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
-from .errors import SettingsError
+from .errors import ModelError, SettingsError
 from .lexicon import is_dictionary
 
 
@@ -40,16 +44,12 @@ class Settings:
     doc_threshold: float = 7.0
     doc_threshold_per_span: float = 0.0
     # Span evidence as a log-likelihood ratio, per rate group: a * gain + b, where gain is how much better
-    # the span reads restored (restore.decode.Evidence). The language model is over-confident (a < 1)
+    # the span reads restored (restore.rates.Evidence). The language model is over-confident (a < 1)
     # and clean prose collects positive evidence at many spans because the model prefers the commoner
     # word (b < 0 for the spinner lexicon; the thesaurus group's b offsets its low trust). Fitted by
-    # scripts/fit_evidence_calibration.py on synthetic spins and clean documents that neither the
-    # benchmark nor benchmarks/dev.py scores, for the bundled n-gram model (refit for another: the script
-    # takes --lm); docs/decoder.md has the fit and what it changed.
-    # The "dictionary" group (spinner thesauri the user loads) is fitted by the same script with
-    # --dictionary, on group-spinner spins of half A of the stand-in thesaurus (benchmarks/dictionary.py).
-    calibration: dict = field(default_factory=lambda: {"spinner": (0.424, -0.92), "thesaurus": (0.423, 0.314),
-                                                       "dictionary": (0.478, -0.961)})
+    # scripts/fit_evidence_calibration.py for the bundled n-gram model and read from
+    # models/calibration.json, which says on what (refit for another model: the script takes --lm).
+    calibration: dict = field(default_factory=lambda: dict(fitted_calibration()))
     gain_shift: float = 0.0        # nats taken off every calibrated span evidence (a manual offset)
     present_penalty: float = 0.3   # weight factor for an original the document uses elsewhere, unspun
     # How far to trust each lexicon source, multiplied into its weights: a thesaurus lists every sense of
@@ -109,3 +109,25 @@ class Settings:
         if source in self.source_groups:
             return self.source_groups[source]
         return "spinner" if source in self.source_scale else "user"
+
+
+CALIBRATED_GROUPS = ("spinner", "thesaurus", "dictionary")
+
+
+def calibration_path() -> Path:
+    return Path(str(resources.files("restore._models").joinpath("calibration.json")))
+
+
+@lru_cache(maxsize=1)
+def fitted_calibration() -> dict[str, tuple[float, float]]:
+    """``{group: (a, b)}`` from models/calibration.json, checked to cover every rate group that needs one."""
+    path = calibration_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        groups = {g: (float(v["a"]), float(v["b"])) for g, v in data["groups"].items()}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{path}: cannot read the evidence calibration ({exc})") from None
+    missing = [g for g in CALIBRATED_GROUPS if g not in groups]
+    if missing:
+        raise ModelError(f"{path}: no calibration for the rate group(s) {', '.join(missing)}")
+    return groups

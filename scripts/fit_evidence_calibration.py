@@ -16,7 +16,8 @@ clean 100-109): pool positions FIT_POOL, clean positions FIT_CLEAN of austen, de
 python-docs.
 
     pip install -e '.[bench]' && python -m benchmarks.corpus --install
-    python scripts/fit_evidence_calibration.py          # prints the fitted values for restore/decode.py
+    python scripts/fit_evidence_calibration.py          # prints the fitted values
+    python scripts/fit_evidence_calibration.py --write  # ... and writes them to models/calibration.json
     python scripts/fit_evidence_calibration.py unigram_discount=0.6    # ... under other decoder settings
     python scripts/fit_evidence_calibration.py --dictionary   # the "dictionary" group (spinner thesauri)
 
@@ -115,11 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("knobs", nargs="*", help="other decoder settings to fit under, as name=value")
     ap.add_argument("--lm", default="ngram", help="the n-gram model file the decoder will use (default: bundled)")
     ap.add_argument("--dictionary", action="store_true", help="fit the spinner-dictionary group instead")
+    ap.add_argument("--write", action="store_true", help="write the fitted values to models/calibration.json")
     args = ap.parse_args(argv)
     knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
     t0 = time.perf_counter()
     if args.dictionary:
-        return fit_dictionary(args.lm, knobs)
+        return fit_dictionary(args.lm, knobs, args.write)
     restorer = restore.Restorer(lm=args.lm, **{"per_group_rates": True, **knobs})   # one group per source kind
     pool, clean = documents()
     rows = []
@@ -143,10 +145,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{group}: {len(items)} spans, {sum(lab for *_, lab in items)} gold; a = {a:.3f}, b = {b:.3f}; "
               f"mean NLL {nll:.4f} (raw gain - 0.3: {raw:.4f})")
     print("calibration =", fitted)
+    if args.write:
+        write(fitted, f"scripts/fit_evidence_calibration.py {' '.join(argv or sys.argv[1:])}".strip())
     return 0
 
 
-def fit_dictionary(lm: str, knobs: dict) -> int:
+def write(fitted: dict, how: str) -> None:
+    """Put fitted (a, b) pairs into models/calibration.json, keeping the other groups and the notes."""
+    import datetime
+    import json
+    path = Path(__file__).resolve().parent.parent / "models" / "calibration.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for group, (a, b) in fitted.items():
+        data["groups"][group] = {"a": a, "b": b, "fitted": f"{how} ({datetime.date.today()})"}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
+def fit_dictionary(lm: str, knobs: dict, write_out: bool = False) -> int:
     import tempfile
 
     from benchmarks.dictionary import RATES as DICT_RATES
@@ -169,6 +185,8 @@ def fit_dictionary(lm: str, knobs: dict) -> int:
     a_, b_, nll, raw = fit(items)
     print(f"dictionary: {len(items)} spans, {sum(lab for *_, lab in items)} gold; a = {a_:.3f}, b = {b_:.3f}; "
           f"mean NLL {nll:.4f} (raw gain - 0.3: {raw:.4f})")
+    if write_out:
+        write({"dictionary": (round(a_, 3), round(b_, 3))}, "scripts/fit_evidence_calibration.py --dictionary")
     return 0
 
 

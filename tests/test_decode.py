@@ -99,3 +99,13 @@ def test_calibration_maps_evidence_per_group():
           Evidence(span, "user", 2.0, ("city",))]
     out = calibrated(ev, Settings(calibration={"spinner": (0.5, -1.0), "thesaurus": (0.25, 1.0)}, gain_shift=0.1))
     assert out == {"spinner": [-0.1], "thesaurus": [1.4], "user": [1.9]}  # an unlisted group is left raw
+
+
+def test_calibration_comes_from_the_models_file_and_covers_every_group():
+    import json
+
+    from restore.settings import CALIBRATED_GROUPS, Settings, calibration_path
+    data = json.loads(calibration_path().read_text(encoding="utf-8"))
+    assert set(CALIBRATED_GROUPS) <= set(data["groups"])
+    assert all("fitted" in v for v in data["groups"].values())   # each says where it came from
+    assert Settings().calibration == {g: (v["a"], v["b"]) for g, v in data["groups"].items()}
