@@ -137,7 +137,10 @@ def _penalise_present(norms: list[str], by_sentence: list[list[CandidateSpan]],
     covered = set()
     for sent in by_sentence:
         for span in sent:
-            covered.update(range(span.first, span.last))
+            # (a spinner dictionary's own spans do not count: with its gate shut the document must read
+            # exactly as if it had not been loaded)
+            if not all(is_dictionary(o.source) for o in span.options):
+                covered.update(range(span.first, span.last))
     present = {w for i, w in enumerate(norms) if i not in covered}
     out = []
     for sent in by_sentence:
@@ -173,8 +176,11 @@ def _local_gains(norms: list[str], bounds: list[tuple[int, int]], by_sentence: l
                 gain = _logsumexp([v for v, _ in values]) - scores[0]
                 evidence.append(Evidence(span, group, gain, tuple(t for _, t in values)))
             if len(span.options) > settings.options:
-                order = sorted(range(len(span.options)), key=lambda k: -scores[k + 1])[: settings.options]
-                span = replace(span, options=tuple(span.options[k] for k in sorted(order)))
+                # the best few by local score, a spinner dictionary's and the bundled ones ranked apart
+                ranked = sorted(range(len(span.options)), key=lambda k: -scores[k + 1])
+                ours = [k for k in ranked if is_dictionary(span.options[k].source)][: settings.options]
+                rest = [k for k in ranked if not is_dictionary(span.options[k].source)][: settings.options]
+                span = replace(span, options=tuple(span.options[k] for k in sorted(ours + rest)))
             kept.append(span)
         pruned.append(kept)
     return evidence, pruned
