@@ -1,11 +1,12 @@
 """Fail when the modules of restore/ import each other in a cycle.
 
 Only module-level imports count (those that run when a module is first imported, including ones
-under a top-level ``if``/``try``); an import inside a function or method runs later, when the
-function is called, and is the usual way to break such a cycle. ``from .x import y`` counts as an
-import of ``x`` and, when ``y`` is itself a submodule, of ``x.y``. Importing a submodule also
-runs its package's ``__init__``, but that edge is left out: a package re-exporting its submodules
-would otherwise be a cycle with each of them.
+under a top-level ``if``/``try``, but not under ``if TYPE_CHECKING:``); an import inside a function or
+method runs later, when the function is called, and is the usual way to break such a cycle.
+``from .x import y`` counts as an import of ``x`` and, when ``y`` is itself a submodule, of ``x.y``.
+Importing a submodule also runs its package's ``__init__``, but that edge is left out (as is an explicit
+import of a module's own package): a package re-exporting its submodules would otherwise be a cycle with
+each of them.
 
 Usage: python scripts/check_imports.py [package folder, default restore]
 Exit status 0 when there is no cycle, 1 (with each cycle printed) when there is.
@@ -36,11 +37,18 @@ def top_level_imports(tree: ast.Module):
             # class bodies do run at import time, but this package keeps no imports there
             if isinstance(node, ast.ClassDef):
                 stack.extend(node.body)
+        elif isinstance(node, ast.If) and _type_checking(node.test):
+            stack.extend(node.orelse)   # ``if TYPE_CHECKING:`` imports never run
         elif isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
             for field in ("body", "orelse", "finalbody"):
                 stack.extend(getattr(node, field, []))
             for handler in getattr(node, "handlers", []):
                 stack.extend(handler.body)
+
+
+def _type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def resolve(node: ast.ImportFrom, current: str, is_package: bool) -> str:
