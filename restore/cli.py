@@ -16,15 +16,8 @@ from pathlib import Path
 
 from .errors import InputError, RestoreError
 from .encoding import wide_encoding
+from .exitcodes import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL  # noqa: F401  (also importable from here)
 from .outfile import atomic_write_bytes, is_special, real_target  # noqa: F401  (atomic_write_bytes: re-exported)
-
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-
-
-PICKLED_MODEL = ("{lm}: cannot load the model: its weights are a pickled .bin file, which is not loaded "
-                 "because unpickling can run code; use a model folder with .safetensors weights")
-
-
 
 
 def read_input(source: str) -> str:

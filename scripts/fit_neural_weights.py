@@ -159,7 +159,7 @@ def main(argv=None) -> int:
           f"fitted {acc:.3f}; weights {dict(zip(FEATURES, [round(x, 3) for x in w]))}")
     path = Path(args.out)
     doc = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    doc.setdefault("about", "Log-linear weights of neural rescoring (restore/neural.py), one entry per scorer; "
+    doc.setdefault("about", "Log-linear weights of neural rescoring (restore/neural/), one entry per scorer; "
                             "written by scripts/fit_neural_weights.py.")
     doc.setdefault("scorers", {})[args.name or scorer.name] = {
         "weights": {f: round(x, 4) for f, x in zip(FEATURES, w)},

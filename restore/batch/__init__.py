@@ -17,17 +17,20 @@ Guarantees:
 * the output does not depend on ``-j``, chunk sizes or timing.
 
 The stages, one module each: ``records`` (the job a worker runs and the per-record checks), ``inputs``
-(files, formats, chunked reading), ``outputs`` (partial files cut back to a checkpoint), ``runner`` (the
-pool, ordering, checkpoints, resume; :func:`restore_parallel`), ``command`` (``restore batch``). See
-docs/batch.md for the formats and options.
+(files, formats, chunked reading), ``outputs`` and ``parquet`` (partial files cut back to a checkpoint),
+``targets`` (which output objects a run writes through, and the paths they may not touch), ``runner`` (the
+pool, ordering, checkpoints, resume), ``report`` (progress bar and summary), ``parallel``
+(:func:`restore_parallel`), ``command`` (``restore batch``). See docs/batch.md for the formats and options.
 """
 
 from .command import add_batch_parser, cmd_batch
 from .inputs import InputFile, Reader, expand_inputs, split_suffix
 from .outputs import FolderOutput, ParquetOutput, StdoutOutput, StreamOutput, output_format
+from .parallel import restore_parallel
 from .records import (DROP, MAIN, MANIFEST, MODES, SIDE, STATE_VERSION, Job, RestorerSpec, SetupError, Stats,
                       apply_job, process_chunk, restorer_for)
-from .runner import Options, Summary, _Run, restore_parallel, run  # noqa: F401  (_Run: for tests)
+from .report import Summary
+from .runner import Options, _Run, run  # noqa: F401  (_Run: for tests)
 
 __all__ = ["DROP", "MAIN", "MANIFEST", "MODES", "SIDE", "STATE_VERSION", "FolderOutput", "InputFile", "Job",
            "Options", "ParquetOutput", "Reader", "RestorerSpec", "SetupError", "Stats", "StdoutOutput",

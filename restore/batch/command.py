@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 from ..api import MAX_SPIN
-from ..cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL
 from ..errors import InputError, RestoreError
+from ..exitcodes import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL
 from ..outfile import atomic_write_bytes
 from .records import (DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_CHARS,
     DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS, Job, MODES, OUTPUT_FORMATS, RestorerSpec, restorer_for)

@@ -1,4 +1,4 @@
-"""The run: reader, worker pool, ordered writing, checkpoints and resume; and parallel streaming for a scraper."""
+"""The run: reader, worker pool, ordered writing, checkpoints and resume."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
-from ..api import MAX_SPIN
 from ..errors import InputError, SettingsError
-from ..outfile import atomic_write_bytes, is_special, real_target
+from ..outfile import atomic_write_bytes, is_special
 from .inputs import InputFile, Reader, expand_inputs
-from .outputs import DeviceOutput, FolderOutput, ParquetOutput, StdoutOutput, StreamOutput, output_format
+from .outputs import output_format
+from .parallel import _restore_texts, restore_parallel  # noqa: F401  (importable from here, as before)
 from .records import (CHUNK_BYTES, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_RECORD_BYTES,
-    Job, MAIN, MANIFEST, MODES, RestorerSpec, SIDE, STATE_VERSION, SetupError, Stats, TEXT, encode_json_line,
-    process_chunk, restorer_for)
+    Job, MAIN, MODES, SIDE, STATE_VERSION, SetupError, Stats, TEXT, encode_json_line, process_chunk)
+from .report import Summary, _count, _PlainBar, _Progress  # noqa: F401  (importable from here, as before)
+from .targets import (_check_paths, _identity, _make_output, _state_path, _written_paths,  # noqa: F401
+                      added_columns)
 
 
 def _load_trim():
@@ -60,103 +61,6 @@ class Options:
     executor: cf.Executor | None = None    # bring your own (e.g. a dask Client's get_executor())
 
 
-@dataclass
-class Summary(Stats):
-    """A finished run: its counts, how long it took, where it resumed and the spin threshold it used."""
-
-    seconds: float = 0.0
-    resumed_at: int = 0
-    max_spin: float = MAX_SPIN
-
-    @property
-    def spun_share(self) -> float:
-        ok = self.documents - self.errors
-        return self.spun / ok if ok else 0.0
-
-    def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["spun_share"] = round(self.spun_share, 4)
-        d["seconds"] = round(self.seconds, 3)
-        return d
-
-    def line(self) -> str:
-        rate = self.documents / self.seconds if self.seconds else 0.0
-        words = self.words / self.seconds if self.seconds else 0.0
-        parts = [_count(self.documents, "document"), _count(self.words, "word"), _count(self.edits, "edit"),
-                 f"{self.spun_share:.1%} spun (score > {self.max_spin:g})", _count(self.errors, "error")]
-        if self.dropped:
-            parts.append(f"{self.dropped:,} dropped")
-        if self.routed:
-            parts.append(f"{self.routed:,} routed to the spun file")
-        if self.resumed_at:
-            parts.append(f"resumed after {self.resumed_at:,}")
-        return (f"restore batch: {', '.join(parts)}; {self.seconds:.1f} s "
-                f"({rate:,.0f} docs/s, {words:,.0f} words/s)")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-class _Progress:
-    """A progress bar (bytes read, docs/s, words/s, ETA) on a terminal; silent otherwise."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.bar = None
-        self.last = 0.0
-        self.start = time.monotonic()
-        if not enabled:
-            return
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            self.bar = _PlainBar(total)
-        else:
-            self.bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr,
-                            dynamic_ncols=True, smoothing=0.1, desc="restore")
-        self.done = 0
-
-    def update(self, position: int, stats: Stats, force: bool = False) -> None:
-        if self.bar is None:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.25 and not force:
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-6)
-        self.bar.update(max(position - self.done, 0))
-        self.done = max(position, self.done)
-        self.bar.set_postfix_str(f"{stats.documents / elapsed:,.0f} docs/s, {stats.words / elapsed:,.0f} words/s",
-                                 refresh=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-class _PlainBar:
-    def __init__(self, total: int) -> None:
-        self.total, self.n, self.start, self.postfix = total, 0, time.monotonic(), ""
-
-    def update(self, n: int) -> None:
-        self.n += n
-
-    def set_postfix_str(self, s: str, refresh: bool = True) -> None:
-        elapsed = time.monotonic() - self.start
-        eta = (self.total - self.n) * elapsed / self.n if self.n else 0
-        pct = 100 * self.n / self.total if self.total else 0
-        sys.stderr.write(f"\rrestore {pct:5.1f}%  {s}  ETA {eta:,.0f} s ")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\n")
-
-
-def _state_path(output: str, fmt: str) -> Path:
-    target = real_target(output)
-    return target.with_name(f".{target.name}.partial.json")
-
-
 def _fingerprint(files: list[InputFile], job: Job, options: Options, fmt: str, compression) -> dict:
     return {"inputs": [[f.path, f.size, f.mtime_ns, f.fmt] for f in files],
             "job": json.loads(json.dumps(dataclasses.asdict(job), default=str)),
@@ -164,90 +68,6 @@ def _fingerprint(files: list[InputFile], job: Job, options: Options, fmt: str, c
             "unordered": options.unordered, "checkpoint_every": options.checkpoint_every,
             "max_record_bytes": options.max_record_bytes}
 
-
-def added_columns(job: Job) -> tuple[str, ...]:
-    """The fields a run adds to each record (besides those of the input)."""
-    cols = []
-    if job.mode == "restore" and job.restored_field:
-        cols.append(job.restored_field)
-    cols.append("spin_score")
-    if job.edits:
-        cols.append("edits" if job.mode == "restore" else "spans")
-    cols.append(job.error_field)
-    return tuple(cols)
-
-
-def _make_output(path: str, fmt: str, compression, job: Job):
-    if path == "-":
-        if fmt != "jsonl":
-            raise InputError("standard output takes JSONL only")
-        return StdoutOutput()
-    if is_special(path):  # a FIFO or device: streamed to, never replaced
-        if fmt not in ("jsonl", "csv"):
-            raise InputError(f"{path}: {fmt} output cannot be streamed to a device or pipe; write a regular file")
-        return DeviceOutput(path, fmt, compression, added_columns(job))
-    if fmt in ("jsonl", "csv"):
-        return StreamOutput(path, fmt, compression, added_columns(job))
-    if fmt == "parquet":
-        return ParquetOutput(path)
-    if fmt == "text":
-        text_field = job.field if job.mode == "filter" else (job.restored_field or job.field)
-        return FolderOutput(path, text_field, job.error_field)
-    raise InputError(f"unknown output format {fmt!r}")
-
-
-def _written_paths(out: str, fmt: str, files: list[InputFile]) -> list[Path]:
-    """Every file or folder an output writes: target, partial file or folder, checkpoint, folder contents."""
-    if is_special(out):
-        return [Path(os.path.abspath(out))]
-    target = real_target(out)
-    partial = target.with_name(f".{target.name}.partial")
-    paths = [target, partial, _state_path(out, fmt)]
-    if fmt == "text":
-        paths += [target / MANIFEST] + [target / f.rel for f in files]
-    return paths
-
-
-def _identity(path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
-def _check_paths(files: list[InputFile], inputs: list[str], outputs: list[tuple[str, str]]) -> None:
-    """Refuse outputs that would write over an input file or over each other, by any name (links too)."""
-    folders = [Path(p).resolve() for p in inputs if Path(p).is_dir()]
-    input_paths = {real_target(f.path) for f in files}
-    input_ids = {_identity(f.path) for f in files} - {None}
-    claimed: dict = {}  # path or (device, inode) -> the output writing it
-    for out, fmt in outputs:
-        if out == "-":
-            if "-" in claimed:
-                raise InputError("-o and --spun-output cannot both be standard output")
-            claimed["-"] = out
-            continue
-        for path in _written_paths(out, fmt, files):
-            ident = _identity(path)
-            if path in input_paths or (ident is not None and ident in input_ids):
-                raise InputError(f"{out}: refusing to overwrite an input file ({path})")
-            for key in (path, ident):
-                if key is not None and key in claimed:
-                    raise InputError(f"{out}: -o and --spun-output would write the same file ({path}); "
-                                     "give each its own name")
-            claimed.update({path: out, **({ident: out} if ident is not None else {})})
-        if is_special(out):
-            continue
-        target = real_target(out)
-        for folder in folders:
-            if target == folder or folder in target.parents:
-                raise InputError(f"{out}: the output may not lie inside an input folder ({folder})")
-        if not target.parent.is_dir():
-            raise InputError(f"{out}: folder {target.parent} does not exist")
-        if target.exists() and target.is_dir() != (fmt == "text"):  # found now, not at the final rename
-            raise InputError(f"{out}: is a {'folder' if target.is_dir() else 'file'}; "
-                             f"the output is {'a folder' if fmt == 'text' else 'a ' + fmt + ' file'}")
 
 
 def run(inputs: list[str] | str, output: str, options: Options | None = None, **kwargs) -> Summary:
@@ -368,6 +188,18 @@ class _Run:
         if progress is None:
             progress = sys.stderr.isatty()
         bar = _Progress(reader.total_bytes, progress)
+        self._guarded_loop(reader, bar)
+        bar.update(reader.total_bytes, self.stats, force=True)
+        bar.close()
+        self._checkpoint(finished=True)
+        for o in self.outputs:
+            o.finalize()
+        if self.state_path is not None and self.state_path.exists():
+            self.state_path.unlink()
+        return self._summary(started, resumed_at)
+
+    def _guarded_loop(self, reader: Reader, bar: _Progress) -> None:
+        """The loop, and what each way of stopping early leaves behind for a later --resume (or not)."""
         try:
             self._loop(reader, bar)
         except KeyboardInterrupt:  # the last checkpoint stands; --resume continues from there
@@ -390,14 +222,6 @@ class _Run:
             for o in self.outputs:
                 o.close()
             raise
-        bar.update(reader.total_bytes, self.stats, force=True)
-        bar.close()
-        self._checkpoint(finished=True)
-        for o in self.outputs:
-            o.finalize()
-        if self.state_path is not None and self.state_path.exists():
-            self.state_path.unlink()
-        return self._summary(started, resumed_at)
 
     def _summary(self, started: float, resumed_at: int) -> Summary:
         return Summary(**dataclasses.asdict(self.stats), seconds=time.monotonic() - started,
@@ -534,44 +358,3 @@ class _Run:
             return None, False, None, 1
         context = multiprocessing.get_context("spawn")
         return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context), True, None, jobs
-
-
-# --------------------------------------------------------------------------------------------------------
-# Parallel streaming for a scraper's loop
-
-
-def restore_parallel(texts: Iterable[str], *, jobs: int = 2, spec: RestorerSpec | None = None,
-                     chunk: int = 16, ordered: bool = True) -> Iterator:
-    """Like ``Restorer.restore_many`` but on ``jobs`` worker processes; yields Restorations (input order).
-
-    Memory stays bounded: at most ``3 * jobs`` chunks of ``chunk`` texts are in flight.
-    """
-    spec = spec or RestorerSpec()
-    if jobs <= 1:
-        restorer = restorer_for(spec)
-        for text in texts:
-            yield restorer.restore(text)
-        return
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        pending: collections.deque = collections.deque()
-        batch: list[str] = []
-
-        def drain(limit: int):
-            while len(pending) > limit:
-                yield from pending.popleft().result()
-
-        for text in texts:
-            batch.append(text)
-            if len(batch) >= chunk:
-                pending.append(pool.submit(_restore_texts, spec, batch))
-                batch = []
-                yield from drain(3 * jobs)
-        if batch:
-            pending.append(pool.submit(_restore_texts, spec, batch))
-        yield from drain(0)
-
-
-def _restore_texts(spec: RestorerSpec, texts: list[str]) -> list:
-    restorer = restorer_for(spec)
-    return [restorer.restore(t) for t in texts]
