@@ -65,8 +65,9 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
         ours = {(e.span.first, e.span.last) for e in evidence if e.group == "dictionary"}
         rest = [e for e in evidence if e.group == "dictionary" or (e.span.first, e.span.last) not in ours]
         rates = estimate_rates(calibrated(rest, settings), settings, exposures)
-    if rates.get("dictionary") == 0.0:
-        by_sentence = [_without_group(sent, "dictionary", settings) for sent in by_sentence]
+    for group, rate in rates.items():   # a group whose gate held shut offers nothing
+        if rate == 0.0 and group != "user":
+            by_sentence = [_without_group(sent, group, settings) for sent in by_sentence]
     if settings.lm_weight != 1.0:
         lm = _Memo(lm._lm, settings.lm_weight)
     out: list[SpanPosterior] = []
