@@ -1,7 +1,7 @@
 """restore: find the words a synonym spinner changed and put the original wording back.
 
     >>> import restore
-    >>> result = restore.restore_text("Nuclear guns are necessary for the regime.")
+    >>> result = restore.restore_text("Nuclear guns used to be a risk to the 2 international locations.")
     >>> result.text, [(e.spun, e.original) for e in result.edits]
 
 The pipeline, one module per stage: tokenize -> candidates (lexicon = channel model) -> decode (language

@@ -77,7 +77,7 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
     if settings.decision == "posterior":
         out = _posterior_choices(out)
     spun_rates = [r for g, r in rates.items() if g != "user"]
-    return max(spun_rates, default=settings.min_rate), out
+    return max(settings.min_rate, *spun_rates), out   # (a gate held shut is rate 0; report the floor)
 
 
 def span_evidence(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],

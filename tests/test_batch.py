@@ -2,6 +2,7 @@
 
 import base64
 import csv
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import TOY_GATE
 
 from restore import batch
 from restore.batch import Job, Options, RestorerSpec, run
@@ -134,6 +136,7 @@ def test_compressed_in_and_out(tmp_path, spec, suffix):
 
 
 def test_csv_in_and_out(tmp_path, spec, toy_restorer):
+    spec, toy_restorer = _lowered(spec, toy_restorer)
     src = tmp_path / "in.csv"
     with open(src, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -152,6 +155,7 @@ def test_csv_in_and_out(tmp_path, spec, toy_restorer):
 
 
 def test_parquet_in_and_out(tmp_path, spec, toy_restorer):
+    spec, toy_restorer = _lowered(spec, toy_restorer)
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
     table = pa.table({"id": list(range(20)), "text": [DOC if i % 2 else CLEAN for i in range(20)],
@@ -242,9 +246,18 @@ def test_fuzz_any_bytes_one_record_each(tmp_path_factory, spec, lines):
     (folder / "in.jsonl").write_bytes(b"\n".join(lines) + b"\n")
     run(str(folder / "in.jsonl"), str(folder / "out.jsonl"), spec=spec, progress=False)
     out = [json.loads(line) for line in (folder / "out.jsonl").read_bytes().splitlines()]
+    if len(out) == 1 and ("UTF-16" in out[0].get("error", "") or "UTF-32" in out[0].get("error", "")):
+        return   # bytes that read as UTF-16 make the whole file one error record, naming the conversion
     content = [lines[0].removeprefix(b"\xef\xbb\xbf")] + lines[1:]   # a leading UTF-8 BOM is no content
     assert len(out) == sum(1 for line in content if line.strip())
     assert all(("restored" in r) != ("error" in r) for r in out)
+
+
+def _lowered(spec, toy_restorer):
+    """The toy spec and restorer with the gate lowered, so that two short sentences are restored."""
+    from restore import Restorer
+    return (dataclasses.replace(spec, knobs=tuple(TOY_GATE.items())),
+            Restorer(lexicon=toy_restorer.lexicon, **TOY_GATE))
 
 
 def _batch_cmd(src, out, lex_args, *extra):

@@ -10,6 +10,8 @@ import os
 
 import pytest
 
+from conftest import TOY_GATE
+
 from restore import Lexicon, Restorer
 from restore.neural import (FEATURES, NeuralLM, Weights, Window, _decoded, load_weights, related,
                             weights_path)
@@ -180,7 +182,7 @@ def test_related():
 
 
 def test_restorer_with_masked_lm_folder(masked_dir, lexicon):
-    r = Restorer(lm=str(masked_dir), lexicon=lexicon)
+    r = Restorer(lm=str(masked_dir), lexicon=lexicon, **TOY_GATE)
     assert isinstance(r.lm, NeuralLM)
     r.lm.weights = Weights(contest=0.0)   # look at every span, however sure the n-gram model is
     text = "The town was quiet in the struggle. Two countries introduced new guns made of metal."
@@ -192,7 +194,7 @@ def test_restorer_with_masked_lm_folder(masked_dir, lexicon):
 
 
 def test_restorer_with_causal_folder_and_cli(causal_dir, lexicon, tmp_path, capsys):
-    r = Restorer(lm=str(causal_dir), lexicon=lexicon)
+    r = Restorer(lm=str(causal_dir), lexicon=lexicon, **TOY_GATE)
     r.lm.weights = Weights(contest=0.0, right_words=2)
     text = "The town was quiet in the struggle, said the mayor."
     out = r.restore(text)
@@ -208,7 +210,7 @@ def test_restorer_with_causal_folder_and_cli(causal_dir, lexicon, tmp_path, caps
 @pytest.mark.parametrize("which", ["causal", "masked"])
 def test_progress_reports_the_rescoring(which, causal_dir, masked_dir, lexicon):
     folder = causal_dir if which == "causal" else masked_dir
-    r = Restorer(lm=str(folder), lexicon=lexicon)
+    r = Restorer(lm=str(folder), lexicon=lexicon, **TOY_GATE)
     r.lm.weights = Weights(contest=0.0)
     text = "The town was quiet in the struggle. Two countries introduced new guns made of metal."
     calls = []
@@ -221,7 +223,7 @@ def test_progress_reports_the_rescoring(which, causal_dir, masked_dir, lexicon):
 
 def test_progress_with_a_scorer_that_takes_none(lexicon):
     weights = Weights(ngram=0.0, neural=1.0, channel=0.0, rate=0.0, proposed=0.0, change=0.0, contest=0.0, propose=0)
-    r = Restorer(lm=NeuralLM(FakeScorer("war"), weights=weights), lexicon=lexicon)
+    r = Restorer(lm=NeuralLM(FakeScorer("war"), weights=weights), lexicon=lexicon, **TOY_GATE)
     calls = []
     assert "war" in r.restore("The town was quiet in the struggle.", progress=lambda *a: calls.append(a)).text
     assert calls == []
@@ -242,18 +244,18 @@ class FakeScorer:
 def test_combination_follows_a_confident_scorer(lexicon):
     weights = Weights(ngram=0.0, neural=1.0, channel=0.0, rate=0.0, proposed=0.0, change=0.0, contest=0.0, propose=0)
     lm = NeuralLM(FakeScorer("war"), weights=weights)
-    r = Restorer(lm=lm, lexicon=lexicon)
+    r = Restorer(lm=lm, lexicon=lexicon, **TOY_GATE)
     out = r.restore("The town was quiet in the struggle.")
     assert "war" in out.text and "struggle" not in out.text
     for post in r._posteriors("The town was quiet in the struggle.")[1]:
         assert math.isclose(sum(post.probs), 1.0, rel_tol=1e-6)
     lm_keep = NeuralLM(FakeScorer("struggle"), weights=weights)
-    assert "struggle" in Restorer(lm=lm_keep, lexicon=lexicon).restore("The town was quiet in the struggle.").text
+    assert "struggle" in Restorer(lm=lm_keep, lexicon=lexicon, **TOY_GATE).restore("The town was quiet in the struggle.").text
 
 
 def test_decoded_sentence_offsets(lexicon):
     text = "Two countries introduced new guns made of metal."
-    r = Restorer(lexicon=lexicon)
+    r = Restorer(lexicon=lexicon, **TOY_GATE)
     tokens = tokenize(text)
     rate, posts = r._posteriors(text)
     forced = [type(p)(p.span, p.probs, 1 if p.span.spun in ("guns", "metal") else 0) for p in posts]
@@ -274,7 +276,7 @@ def test_no_window_inside_a_restored_phrase(tmp_path):
     text = "A number of towns were quiet."
     weights = Weights(contest=0.0, veto=1.0, propose=0, unlisted=False)
     lm = NeuralLM(FakeScorer("count"), weights=weights)
-    r = Restorer(lexicon=lex)
+    r = Restorer(lexicon=lex, **TOY_GATE)
     tokens = tokenize(text)
     _, posts = r._posteriors(text)
     forced = [type(p)(p.span, (0.4, 0.6), 1 if p.span.spun == "A number of" else 0) for p in posts]
@@ -326,7 +328,7 @@ def test_output_is_the_same_for_any_thread_count(which, causal_dir, masked_dir, 
     runs = []
     for n in (1, 2):
         monkeypatch.setenv("RESTORE_THREADS", str(n))
-        r = Restorer(lm=str(folder), lexicon=lexicon)
+        r = Restorer(lm=str(folder), lexicon=lexicon, **TOY_GATE)
         assert r.lm.scorer.workers == n
         if which == "causal":
             r.lm.scorer.max_tokens = 16
@@ -354,7 +356,7 @@ def test_thread_count_follows_affinity_and_env(torch, monkeypatch):
 
 
 def test_progress_starts_from_zero(causal_dir, lexicon):
-    r = Restorer(lm=str(causal_dir), lexicon=lexicon)
+    r = Restorer(lm=str(causal_dir), lexicon=lexicon, **TOY_GATE)
     r.lm.weights = Weights(contest=0.0)
     calls = []
     r.restore(MANY, progress=lambda done, total: calls.append(done))
@@ -373,7 +375,7 @@ def test_cli_on_a_terminal_says_loading_and_counts_from_zero(causal_dir, tmp_pat
     err = _Terminal()
     monkeypatch.setattr(sys, "stderr", err)
     lex = tmp_path / "toy.tsv"
-    lex.write_text(LEX, encoding="utf-8")
+    lex.write_text(LEX.replace("\tcurated", ""), encoding="utf-8")   # a user list: applied in any document
     # every span is rescored (no contest threshold), so the bar has work to show
     monkeypatch.setattr("restore.neural.load_weights", lambda name, path=None: Weights(contest=0.0))
     assert main(["text", str(src), "--lm", str(causal_dir), "--lexicon", str(lex)]) == 0
