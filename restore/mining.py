@@ -9,6 +9,11 @@ lexicon must not learn:
 * names: a capitalised word away from a sentence start (a name fixed in a later edition);
 * long rewrites (more than ``MAX_WORDS`` words a side), which are edits, not dictionary look-ups.
 
+Substitutions next to each other come out of the alignment as one block. A block with as many words on
+both sides is taken word for word (a spinner that replaced three neighbours one by one is far more common
+than a three-word phrase rewritten as another three-word phrase); a block whose sides differ in length
+is one phrase substitution ("information technology" for "it").
+
 What is left is counted over all links. A pair seen at least ``min_count`` times becomes a row of the
 lexicon TSV ``spun<TAB>original<TAB>weight<TAB>learned<TAB>count``: the weight estimates how readily the
 spinner writes the spun phrase for that original, P(spun | original) -- times the pair was seen over the
@@ -41,7 +46,7 @@ def _clean(tokens, i1: int, i2: int, text: str) -> bool:
 
 def substitutions(spun, source, ops) -> Iterator[tuple[str, str]]:
     """``(spun phrase, original phrase)`` for each kept difference of a link (normalised words)."""
-    for eq, i1, i2, j1, j2 in ops:
+    for eq, i1, i2, j1, j2 in _split(ops):
         if eq or not (0 < i2 - i1 <= MAX_WORDS and 0 < j2 - j1 <= MAX_WORDS):
             continue
         s, o = spun.norms[i1:i2], source.norms[j1:j2]
@@ -50,6 +55,14 @@ def substitutions(spun, source, ops) -> Iterator[tuple[str, str]]:
         if _quoted(spun.text, spun.tokens, i1, i2) or _quoted(source.text, source.tokens, j1, j2):
             continue
         yield " ".join(s), " ".join(o)
+
+
+def _split(ops):
+    for eq, i1, i2, j1, j2 in ops:
+        if not eq and i2 - i1 == j2 - j1 > 1:
+            yield from ((False, i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1))
+        else:
+            yield eq, i1, i2, j1, j2
 
 
 def _quoted(text: str, tokens, i1: int, i2: int) -> bool:
