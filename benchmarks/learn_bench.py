@@ -106,10 +106,10 @@ def restore_cell(restorer, examples, lexicon) -> dict:
             "false_per_1000": 1000 * c["false"] / max(1, c["outside"])}
 
 
-def curve(corpus, docs, links, n_eval: int) -> dict:
+def curve(corpus, docs, links, n_eval: int, farm_index: int = 0, min_count: int = 2) -> dict:
     import restore
     from restore.mining import Miner, table_tsv
-    farm = corpus.farms[0].name
+    farm = corpus.farms[farm_index].name
     truth = corpus.truth
     mine = [k for k in links if truth[docs[k.spun].id].get("farm") == farm]
     sources = {t["article"] for t in truth.values() if t["role"] == "source"}
@@ -117,21 +117,26 @@ def curve(corpus, docs, links, n_eval: int) -> dict:
             and t["article"] not in sources and not t.get("duplicate")]
     held = sorted(held, key=lambda ex: ex.spun)[:n_eval]
     bundled = restore.Restorer()
-    out = {"farm": farm, "mode": corpus.farms[0].mode, "links_available": len(mine), "held_out_copies": len(held),
-           "bundled": restore_cell(bundled, held, bundled.lexicon), "curve": []}
+    clean = sorted((r["text"] for r in corpus.records if truth[r["id"]]["role"] == "unrelated"))[:n_eval]
+    out = {"farm": farm, "mode": corpus.farms[farm_index].mode, "min_count": min_count, "links_available": len(mine), "held_out_copies": len(held),
+           "bundled": restore_cell(bundled, held, bundled.lexicon), "curve": [],
+           "clean_articles": len(clean), "clean_words": sum(len(t.split()) for t in clean)}
+    out["bundled"]["clean_changed"] = sum(len(bundled.restore(t).edits) for t in clean)
     sizes = sorted({n for n in CURVE if n <= len(mine)} | {len(mine)})
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             miner = Miner()
             for k in mine[:n]:
                 miner.add(docs[k.spun], docs[k.source], k.ops)
-            rows = miner.table(2)
+            rows = miner.table(min_count)
             path = Path(tmp) / f"learned{n}.tsv"
             path.write_text(table_tsv(rows, f"{n} links"), encoding="utf-8")
             point = {"links": n, "pairs": len(rows), "coverage": round(miner.coverage(), 3)}
             for trust in ("phrases", "dictionary"):
                 r = restore.Restorer(lexicons=[path], lexicon_trust=trust)
                 point[trust] = restore_cell(r, held, bundled.lexicon)
+                # unrelated clean articles: every word changed is a false change the table brought or kept
+                point[trust]["clean_changed"] = sum(len(r.restore(t).edits) for t in clean)
             out["curve"].append(point)
             print(f"  {n} links: {len(rows)} pairs, restored {point['phrases']['restored']:.1%} (phrases) "
                   f"{point['dictionary']['restored']:.1%} (dictionary)", file=sys.stderr)
@@ -149,6 +154,7 @@ def plot(res: dict, path: Path) -> None:
     ax.axhline(base, color="grey", linestyle="--", label=f"bundled lexicons alone ({base:.1f}%)")
     for trust, style in (("phrases", "o-"), ("dictionary", "s-")):
         ax.plot(xs, [p[trust]["restored"] * 100 for p in c], style, label=f"+ learned table ({trust})")
+    ax.set_ylim(0, 100)
     ax.set_xlabel(f"linked copies of {res['farm']} ({res['mode']}) mined")
     ax.set_ylabel("spans restored (%)")
     ax.set_title(f"{res['held_out_copies']} source-less copies of {res['farm']}")
@@ -162,6 +168,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--eval", type=int, default=40, help="source-less copies restored per point of the curve")
     ap.add_argument("--no-curve", action="store_true")
+    ap.add_argument("--farm", type=int, default=0, help="which farm's curve (0: the largest, head-only; 1: shuffle)")
+    ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--plot", type=Path)
     args = ap.parse_args(argv)
@@ -191,7 +199,7 @@ def main(argv=None) -> int:
     res["stress"] = link_metrics(sdocs, slinks, truth)
     print("stress:", json.dumps(res["stress"], indent=1))
     if not args.no_curve:
-        res["learning"] = curve(corpus, docs, links, args.eval)
+        res["learning"] = curve(corpus, docs, links, args.eval, args.farm, args.min_count)
         print(json.dumps(res["learning"], indent=1))
         if args.plot:
             plot(res["learning"], args.plot)

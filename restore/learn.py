@@ -46,7 +46,6 @@ class Doc:
     id: str
     text: str | None
     norms: list[str] | None = None
-    tokens: list | None = None
     problem: str | None = None
 
 
@@ -77,8 +76,9 @@ def read_docs(inputs: list[str], field: str = "text", id_field: str = "id", fmt:
 
 
 def prepare(doc: Doc) -> None:
-    doc.tokens = tokenize(doc.text or "")
-    doc.norms = [t.norm for t in doc.tokens]
+    """The record's normalised words, interned: a corpus repeats a small vocabulary millions of times, and
+    the token objects (offsets) are rebuilt only for the records that get linked (``restore.mining``)."""
+    doc.norms = [sys.intern(t.norm) for t in tokenize(doc.text or "")]
 
 
 def bigrams(norms: list[str]) -> set[bytes]:

@@ -46,13 +46,15 @@ def _clean(tokens, i1: int, i2: int, text: str) -> bool:
 
 def substitutions(spun, source, ops) -> Iterator[tuple[str, str]]:
     """``(spun phrase, original phrase)`` for each kept difference of a link (normalised words)."""
+    from .tokenize import tokenize
+    spun_tokens, source_tokens = tokenize(spun.text), tokenize(source.text)
     for eq, i1, i2, j1, j2 in _split(ops):
         if eq or not (0 < i2 - i1 <= MAX_WORDS and 0 < j2 - j1 <= MAX_WORDS):
             continue
         s, o = spun.norms[i1:i2], source.norms[j1:j2]
-        if s == o or not _clean(spun.tokens, i1, i2, spun.text) or not _clean(source.tokens, j1, j2, source.text):
+        if s == o or not _clean(spun_tokens, i1, i2, spun.text) or not _clean(source_tokens, j1, j2, source.text):
             continue
-        if _quoted(spun.text, spun.tokens, i1, i2) or _quoted(source.text, source.tokens, j1, j2):
+        if _quoted(spun.text, spun_tokens, i1, i2) or _quoted(source.text, source_tokens, j1, j2):
             continue
         yield " ".join(s), " ".join(o)
 
