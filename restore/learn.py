@@ -53,8 +53,7 @@ def read_docs(inputs: list[str], field: str = "text", id_field: str = "id", fmt:
               max_chars: int = 200_000) -> list[Doc]:
     """Every input record as a Doc, in input order; unreadable ones keep their problem instead of text."""
     from .batch.inputs import Reader, expand_inputs
-    from .batch.records import LINE, RECORD, TEXT, check_text, decode_text, parse_json_line
-    missing = object()
+    from .batch.records import _MISSING, LINE, RECORD, TEXT, check_text, decode_text, parse_json_line
     docs = []
     for index, kind, data, source in Reader(expand_inputs(inputs, fmt), field=field):
         if kind == LINE:
@@ -69,7 +68,7 @@ def read_docs(inputs: list[str], field: str = "text", id_field: str = "id", fmt:
         rid = record.get(id_field)
         rid = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else source
         problem = record.get("error") if kind != RECORD else None
-        text = record.get(field, missing)
+        text = record.get(field, _MISSING)
         problem = problem or check_text(text, field, max_chars)
         docs.append(Doc(index, rid, None if problem else text, problem=problem))
     return docs

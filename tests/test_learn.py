@@ -48,6 +48,7 @@ def corpus(tmp_path):
     path = tmp_path / "corpus.jsonl"
     lines = [json.dumps(r) for r in records]
     lines.insert(3, "{not json")
+    lines.append(json.dumps({"id": "no-text"}))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -66,7 +67,8 @@ def test_links_copies_to_their_sources_in_the_right_direction(corpus, tmp_path, 
     assert all(k["direction_confidence"] >= 0.85 and k["similarity"] >= 0.3 for k in links if "spun" in k)
     assert [k for k in links if "duplicate" in k] == [{"duplicate": "other-again", "of": "other", "similarity": 1.0}]
     err = capsys.readouterr().err
-    assert "8 records (1 unreadable, 1 exact duplicates), 2 copies linked" in err
+    assert "9 records (2 unreadable, 1 exact duplicates), 2 copies linked" in err
+    assert "skipping record no-text: missing field 'text'" in err
 
 
 def test_mined_pairs_are_the_spinners_and_load_as_a_lexicon(corpus, tmp_path):
