@@ -121,3 +121,19 @@ def test_text_files_and_folders(tmp_path):
     (folder / "b.txt").write_text(spin(ARTICLES[0]))
     rc, out, links = run_learn(folder, tmp_path)
     assert rc == 0 and [(k["spun"], k["source"]) for k in links] == [("b.txt", "a.txt")]
+
+
+def test_batch_learn_restores_a_copy_whose_source_is_absent(corpus, tmp_path):
+    plain, learned = tmp_path / "plain.jsonl", tmp_path / "learned.jsonl"
+    assert main(["batch", str(corpus), "-o", str(plain), "-q"]) == 0
+    assert main(["batch", str(corpus), "-o", str(learned), "--learn", "-q"]) == 0
+    before = [json.loads(line) for line in plain.read_text().splitlines()]
+    after = [json.loads(line) for line in learned.read_text().splitlines()]
+    assert len(after) == len(before) == 9                       # every record out once, errors included
+    assert sum("error" in r for r in after) == 2
+    copy2 = {r["id"]: r for r in after if "id" in r}["copy-2"]["restored"].split()
+    plain2 = {r["id"]: r for r in before if "id" in r}["copy-2"]["restored"].split()
+    spun_words = {"inch", "arsenic", "stated", "stream", "aged", "unfastened"}
+    assert sum(w.strip(".,") in spun_words for w in copy2) < sum(w.strip(".,") in spun_words for w in plain2)
+    other = {r["id"]: r for r in after if "id" in r}["other"]
+    assert other["restored"] == other["text"]                   # clean text stays as it is

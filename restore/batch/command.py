@@ -74,6 +74,10 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
                         "repeatable")
     from ..cli import add_lexicon_options
     add_lexicon_options(p)
+    p.add_argument("--learn", action="store_true",
+                   help="two passes: first learn the spinners' substitutions from the spun copies in the inputs "
+                        "whose sources are there too (restore learn), then restore every record with them as a "
+                        "spinner dictionary (--lexicon-trust becomes dictionary unless given)")
     p.add_argument("--lexicon-only", action="store_true",
                    help="use only the --lexicon files, not the bundled lexicons")
     p.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
@@ -110,6 +114,10 @@ def cmd_batch(args) -> int:
     copies: list[Path] = []
     try:
         lexicons = tuple(_lexicon_path(p, copies) for p in args.lexicon)
+        if args.learn:
+            lexicons += (_learned_table(args, inputs, copies),)
+            if args.lexicon_trust == "auto":
+                args.lexicon_trust = "dictionary"
         return _cmd_batch(args, inputs, lexicons)
     except InputError as exc:
         print(f"restore: error: {exc}", file=sys.stderr)
@@ -137,6 +145,22 @@ def _lexicon_path(given: str, copies: list[Path]) -> str:
         raise InputError(f"{given}: a lexicon read from a pipe or device may hold at most "
                          f"{MAX_STREAMED_LEXICON // 2**20} MiB")
     copy = Path(tempfile.gettempdir()) / f"restore-lexicon-{hashlib.sha256(data).hexdigest()[:16]}.tsv"
+    atomic_write_bytes(copy, data)
+    copies.append(copy)
+    return str(copy)
+
+
+def _learned_table(args, inputs: list[str], copies: list[Path]) -> str:
+    """The first pass of ``--learn``: the table ``restore learn`` would write, in a temporary file named by
+    its content (the same corpus gives the same name, so ``--resume`` sees the same run)."""
+    from ..learn import learn, note, read_docs
+    from ..mining import table_tsv
+    docs = read_docs(inputs, args.field, "id", args.input_format, args.max_chars)
+    links, _, miner, rows = learn(docs)
+    data = table_tsv(rows, f"learned from {len(links)} linked copies").encode("utf-8")
+    if not args.quiet:
+        note(f"{len(links):,} copies linked to their source, {len(rows):,} substitution pairs learned")
+    copy = Path(tempfile.gettempdir()) / f"restore-learned-{hashlib.sha256(data).hexdigest()[:16]}.tsv"
     atomic_write_bytes(copy, data)
     copies.append(copy)
     return str(copy)
