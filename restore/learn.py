@@ -90,8 +90,9 @@ def candidate_pairs(docs: list[Doc], bands: int = BANDS, rows: int = BAND_ROWS):
     from datasketch import MinHash, MinHashLSH
     num_perm = bands * rows
     lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
-    sets = [bigrams(d.norms) for d in docs]
-    hashes = MinHash.bulk(sets, num_perm=num_perm, seed=1)
+    hashes = []
+    for start in range(0, len(docs), 512):   # the bigram sets of a chunk at a time: memory stays flat
+        hashes += MinHash.bulk([bigrams(d.norms) for d in docs[start:start + 512]], num_perm=num_perm, seed=1)
     for i, h in enumerate(hashes):
         lsh.insert(i, h, check_duplication=False)
     import numpy as np
@@ -210,7 +211,7 @@ class Linker:
         if sim < self.min_similarity:
             return None
         va, vb, llr = direction_votes(self.lm, a, b, ops)
-        return sim, va, vb, llr, ops
+        return sim, va, vb, llr   # the alignment is not kept: redone for the pairs that become links
 
     def _resolve(self, docs: list[Doc], edges: dict) -> list[Link]:
         """In each cluster of verified pairs, the record that reads best against the others is the source."""
@@ -232,7 +233,7 @@ class Linker:
         links = []
         for members in clusters.values():
             wins = {m: [0, 0.0] for m in members}   # pairs won confidently, summed log-ratio
-            for (i, j), (sim, va, vb, llr, ops) in edges.items():
+            for (i, j), (sim, va, vb, llr) in edges.items():
                 if i not in wins:
                     continue
                 conf_i, conf_j = va / max(1, va + vb), vb / max(1, va + vb)
@@ -250,12 +251,10 @@ class Linker:
                 edge = edges.get(key) or self._verify(docs[key[0]], docs[key[1]])
                 if edge is None:
                     continue
-                sim, va, vb, llr, ops = edge
+                sim, va, vb, llr = edge
                 conf = (va if best == key[0] else vb) / max(1, va + vb)
                 if conf >= self.min_confidence:
-                    if best == key[0]:   # ops align key[0] -> key[1]; mining wants spun -> source
-                        ops = [[eq, j1, j2, i1, i2] for eq, i1, i2, j1, j2 in ops]
-                    links.append(Link(m, best, round(sim, 4), round(conf, 4), ops))
+                    links.append(Link(m, best, round(sim, 4), round(conf, 4), blocks(docs[m].norms, docs[best].norms)))
         links.sort(key=lambda link: (link.spun, link.source))
         return links
 
@@ -298,6 +297,7 @@ def learn(docs: list[Doc], *, min_count: int = 2, linker: Linker | None = None):
     miner = Miner()
     for link in links:
         link.substitutions = miner.add(docs[link.spun], docs[link.source], link.ops)
+        link.ops = None
     return links, duplicates, miner, miner.table(min_count)
 
 
