@@ -124,9 +124,10 @@ def curve(corpus, docs, links, n_eval: int, farm_index: int = 0, min_count: int 
     out["bundled"]["clean_changed"] = sum(len(bundled.restore(t).edits) for t in clean)
     sizes = sorted({n for n in CURVE if n <= len(mine)} | {len(mine)})
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
+        # the last point: every link of the corpus, all farms mixed, as `restore learn` writes the table
+        for n in sizes + ["all farms"]:
             miner = Miner()
-            for k in mine[:n]:
+            for k in (links if n == "all farms" else mine[:n]):
                 miner.add(docs[k.spun], docs[k.source], k.ops)
             rows = miner.table(min_count)
             path = Path(tmp) / f"learned{n}.tsv"
@@ -148,6 +149,7 @@ def plot(res: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     c = res["curve"]
+    c = [p for p in c if p["links"] != "all farms"]
     xs = [p["links"] for p in c]
     fig, ax = plt.subplots(figsize=(6, 4))
     base = res["bundled"]["restored"] * 100
