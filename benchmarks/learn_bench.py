@@ -144,6 +144,35 @@ def curve(corpus, docs, links, n_eval: int, farm_index: int = 0, min_count: int 
     return out
 
 
+def score_batch(corpus, path: Path) -> dict:
+    """Score a `restore batch` output of the farms corpus (records by id, the restored text in ``restored``):
+    spun copies with and without their source in the corpus, and the words changed in unrelated articles."""
+    restored = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            restored[r.get("id")] = r.get("restored")
+    sources = {t["article"] for t in corpus.truth.values() if t["role"] == "source"}
+    out = {}
+    for group in ("source-less", "source in corpus"):
+        c = collections.Counter()
+        for rid, ex in corpus.examples.items():
+            if (corpus.truth[rid]["article"] in sources) != (group == "source in corpus"):
+                continue
+            s = score(ex, restored[rid], [])
+            c["spans"] += len(ex.spans)
+            c["restored"] += sum(st == "restored" for st in s.status)
+            c["false"] += s.false_changes
+            c["outside"] += s.n_outside
+        out[group] = {"copies": sum(1 for rid in corpus.examples if (corpus.truth[rid]["article"] in sources) ==
+                                    (group == "source in corpus")), "spans": c["spans"],
+                      "restored": c["restored"] / max(1, c["spans"]),
+                      "false_per_1000": 1000 * c["false"] / max(1, c["outside"])}
+    unrelated = [r for r in corpus.records if corpus.truth[r["id"]]["role"] == "unrelated"]
+    out["unrelated"] = {"records": len(unrelated), "changed": sum(r["text"] != restored[r["id"]] for r in unrelated)}
+    return out
+
+
 def plot(res: dict, path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -172,11 +201,16 @@ def main(argv=None) -> int:
     ap.add_argument("--no-curve", action="store_true")
     ap.add_argument("--farm", type=int, default=0, help="which farm's curve (0: the largest, head-only; 1: shuffle)")
     ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--score-batch", type=Path, metavar="OUT",
+                    help="only score this `restore batch` output of the farms corpus of --seed")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--plot", type=Path)
     args = ap.parse_args(argv)
     from restore.learn import Linker
     corpus = generate(seed=args.seed)
+    if args.score_batch:
+        print(json.dumps(score_batch(corpus, args.score_batch), indent=1))
+        return 0
     docs = docs_of(corpus.records)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
