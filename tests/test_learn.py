@@ -135,5 +135,17 @@ def test_batch_learn_restores_a_copy_whose_source_is_absent(corpus, tmp_path):
     plain2 = {r["id"]: r for r in before if "id" in r}["copy-2"]["restored"].split()
     spun_words = {"inch", "arsenic", "stated", "stream", "aged", "unfastened"}
     assert sum(w.strip(".,") in spun_words for w in copy2) < sum(w.strip(".,") in spun_words for w in plain2)
-    other = {r["id"]: r for r in after if "id" in r}["other"]
-    assert other["restored"] == other["text"]                   # clean text stays as it is
+    by_id = {r["id"]: r for r in after if "id" in r}
+    assert by_id["other"]["restored"] == by_id["other"]["text"]   # clean text stays as it is
+    # a copy whose source is in the corpus is restored to the source, exactly, and says which it is
+    assert by_id["copy-0"]["source_id"] == "src-0" and by_id["copy-0"]["restored"] == ARTICLES[0]
+    assert by_id["copy-1"]["source_id"] == "src-1" and by_id["copy-1"]["restored"] == ARTICLES[1]
+    assert by_id["copy-2"]["source_id"] is None and by_id["src-0"]["source_id"] is None
+
+
+def test_batch_learn_csv_has_the_source_column(corpus, tmp_path):
+    out = tmp_path / "out.csv"
+    assert main(["batch", str(corpus), "-o", str(out), "--learn", "-q"]) == 0
+    import csv
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 9 and {r["source_id"] for r in rows} == {"", "src-0", "src-1"}
