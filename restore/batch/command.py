@@ -77,7 +77,8 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--learn", action="store_true",
                    help="two passes: first learn the spinners' substitutions from the spun copies in the inputs "
                         "whose sources are there too (restore learn), then restore every record with them as a "
-                        "spinner dictionary (--lexicon-trust becomes dictionary unless given)")
+                        "spinner dictionary (--lexicon-trust becomes dictionary unless given); a linked copy gets "
+                        "its source's text and source_id")
     p.add_argument("--lexicon-only", action="store_true",
                    help="use only the --lexicon files, not the bundled lexicons")
     p.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
