@@ -118,7 +118,8 @@ def curve(corpus, docs, links, n_eval: int, farm_index: int = 0, min_count: int 
     held = sorted(held, key=lambda ex: ex.spun)[:n_eval]
     bundled = restore.Restorer()
     clean = sorted((r["text"] for r in corpus.records if truth[r["id"]]["role"] == "unrelated"))[:n_eval]
-    out = {"farm": farm, "mode": corpus.farms[farm_index].mode, "min_count": min_count, "links_available": len(mine), "held_out_copies": len(held),
+    out = {"farm": farm, "mode": corpus.farms[farm_index].mode, "min_count": min_count,
+           "links_available": len(mine), "held_out_copies": len(held),
            "bundled": restore_cell(bundled, held, bundled.lexicon), "curve": [],
            "clean_articles": len(clean), "clean_words": sum(len(t.split()) for t in clean)}
     out["bundled"]["clean_changed"] = sum(len(bundled.restore(t).edits) for t in clean)

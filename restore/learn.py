@@ -225,17 +225,15 @@ class Linker:
         for i, j in edges:
             parent[find(i)] = find(j)
         clusters: dict[int, list[int]] = {}
-        for i, j in edges:
-            for x in (i, j):
-                clusters.setdefault(find(x), [])
+        cluster_edges: dict[int, list] = {}
         for x in sorted(parent):
-            clusters[find(x)].append(x)
+            clusters.setdefault(find(x), []).append(x)
+        for (i, j), edge in edges.items():
+            cluster_edges.setdefault(find(i), []).append((i, j, *edge))
         links = []
-        for members in clusters.values():
+        for root, members in clusters.items():
             wins = {m: [0, 0.0] for m in members}   # pairs won confidently, summed log-ratio
-            for (i, j), (sim, va, vb, llr) in edges.items():
-                if i not in wins:
-                    continue
+            for i, j, sim, va, vb, llr in cluster_edges[root]:
                 conf_i, conf_j = va / max(1, va + vb), vb / max(1, va + vb)
                 wins[i][0] += conf_i >= self.min_confidence
                 wins[j][0] += conf_j >= self.min_confidence
@@ -254,7 +252,8 @@ class Linker:
                 sim, va, vb, llr = edge
                 conf = (va if best == key[0] else vb) / max(1, va + vb)
                 if conf >= self.min_confidence:
-                    links.append(Link(m, best, round(sim, 4), round(conf, 4), blocks(docs[m].norms, docs[best].norms)))
+                    ops = blocks(docs[m].norms, docs[best].norms)
+                    links.append(Link(m, best, round(sim, 4), round(conf, 4), ops))
         links.sort(key=lambda link: (link.spun, link.source))
         return links
 
