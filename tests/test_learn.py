@@ -29,7 +29,8 @@ UNRELATED = ("Add the flour and the sugar to a large bowl and mix them well. Pou
              "to rest for half an hour before you cook the pancakes in a hot pan with a little butter.")
 # A toy spinner: every occurrence of these words is replaced, as a dictionary spinner does.
 SPIN = {"in": "inch", "as": "arsenic", "said": "stated", "river": "stream", "old": "aged", "open": "unfastened",
-        "would": "might", "the city": "the metropolis", "12,000": "twelve,000"}
+        "would": "might", "the city": "the metropolis", "12,000": "twelve,000",
+        "Tuesday": "Wednesday"}   # a name (a capital away from a sentence start): an edition difference
 
 
 def spin(text: str) -> str:
@@ -79,6 +80,7 @@ def test_mined_pairs_are_the_spinners_and_load_as_a_lexicon(corpus, tmp_path):
     assert all(r[3] == "learned" and 0 < float(r[2]) <= 1 for r in rows)
     assert pairs[("inch", "in")] >= 4 and pairs[("stream", "river")] >= 2 and pairs[("stated", "said")] >= 2
     assert ("twelve,000", "12,000") not in pairs          # numbers are left to restore.numbers
+    assert ("wednesday", "tuesday") not in pairs          # names are not a spinner's
     assert all(s != o for s, o in pairs)
     assert set(pairs) <= {(b, a) for a, b in SPIN.items()} | {("metropolis", "city")}
     for trust in ("phrases", "dictionary"):
