@@ -254,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect = sub.add_parser("detect", parents=[common], help="print spun-looking spans and the spin score")
     detect.set_defaults(func=cmd_detect)
     __import__("restore.batch", fromlist=["add_batch_parser"]).add_batch_parser(sub)
+    from .learn import add_learn_parser
+    add_learn_parser(sub)
     from .bench import add_bench_parser
     add_bench_parser(sub)
     return parser
@@ -291,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # Which extra of pyproject.toml brings each optional package.
 EXTRAS = {"zstandard": "batch", "pyarrow": "batch", "tqdm": "batch", "dask": "dask", "distributed": "dask",
-          "pandas": "dask", "torch": "neural", "transformers": "neural", "gguf": "neural", "accelerate": "neural"}
+          "pandas": "dask", "datasketch": "learn", "torch": "neural", "transformers": "neural", "gguf": "neural", "accelerate": "neural"}
 
 
 def missing_extra(exc: ImportError) -> str:

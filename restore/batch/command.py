@@ -80,6 +80,11 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
                         "repeatable")
     from ..cli import add_lexicon_options
     add_lexicon_options(p, pooled=True)
+    p.add_argument("--learn", action="store_true",
+                   help="two passes: first learn the spinners' substitutions from the spun copies in the inputs "
+                        "whose sources are there too (restore learn), then restore every record with them as a "
+                        "spinner dictionary (--lexicon-trust becomes dictionary unless given); a linked copy gets "
+                        "its source's text and source_id")
     p.add_argument("--lexicon-only", action="store_true",
                    help="use only the --lexicon files, not the bundled lexicons")
     p.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
@@ -139,7 +144,13 @@ def cmd_batch(args) -> int:
     copies: list[Path] = []
     try:
         lexicons = tuple(_lexicon_path(p, copies) for p in args.lexicon)
-        return _cmd_batch(args, inputs, lexicons)
+        sources = None
+        if args.learn:
+            table, sources = _learned_table(args, inputs, copies)
+            lexicons += (table,)
+            if args.lexicon_trust == "auto":
+                args.lexicon_trust = "dictionary"
+        return _cmd_batch(args, inputs, lexicons, sources)
     except InputError as exc:
         print(f"restore: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -193,7 +204,30 @@ def _pooled_mode(spec: RestorerSpec, inputs: list[str], args) -> str:
     return mode
 
 
-def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...]) -> int:
+def _learned_table(args, inputs: list[str], copies: list[Path]) -> tuple[str, str]:
+    """The first pass of ``--learn``: the table ``restore learn`` would write, and the linked copies' sources
+    (text hash -> [source id, source text]), in temporary files named by their content (the same corpus
+    gives the same names, so ``--resume`` sees the same run)."""
+    from ..learn import learn, note, read_docs
+    from ..mining import table_tsv
+    from .records import source_key
+    docs = read_docs(inputs, args.field, "id", args.input_format, args.max_chars)
+    links, duplicates, miner, rows = learn(docs)
+    data = table_tsv(rows, f"learned from {len(links)} linked copies").encode("utf-8")
+    sources = {source_key(docs[k.spun].text): [docs[k.source].id, docs[k.source].text] for k in links}
+    if not args.quiet:
+        note(f"{len(links):,} copies linked to their source, {len(rows):,} substitution pairs learned")
+    paths = []
+    for name, blob in (("learned", data), ("sources", json.dumps(sources, sort_keys=True).encode("utf-8"))):
+        suffix = ".tsv" if name == "learned" else ".json"
+        copy = Path(tempfile.gettempdir()) / f"restore-{name}-{hashlib.sha256(blob).hexdigest()[:16]}{suffix}"
+        atomic_write_bytes(copy, blob)
+        copies.append(copy)
+        paths.append(str(copy))
+    return paths[0], paths[1]
+
+
+def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...], sources: str | None = None) -> int:
     lm = args.lm if args.lm == "ngram" or not Path(args.lm).exists() else str(Path(args.lm).resolve())
     from ..cli import lexicon_options
     spec = RestorerSpec(lm=lm, lexicons=lexicons, lexicon_only=args.lexicon_only, wordnet=not args.no_wordnet,
@@ -215,7 +249,7 @@ def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...]) -> int:
         spec = dataclasses.replace(spec, spinner_mode=_pooled_mode(spec, inputs, args))
     job = Job(spec=spec, mode=args.mode, field=args.field,
               restored_field=None if args.in_place_field else args.restored_field, edits=args.edits,
-              max_spin=args.max_spin, max_chars=args.max_chars, error_field=args.error_field)
+              max_spin=args.max_spin, max_chars=args.max_chars, error_field=args.error_field, sources=sources)
     options = Options(job=job, input_format=args.input_format, output_format=args.output_format,
                       spun_output=args.spun_output, jobs=args.jobs, unordered=args.unordered, resume=args.resume,
                       chunk_records=args.chunk_size, checkpoint_every=args.checkpoint_every,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ class Job:
     error_field: str = "error"
     route_spun: bool = False                  # filter: send spun records to the side output (else drop)
     encode_jsonl: bool = False                # workers return finished JSONL lines
+    sources: str | None = None                # restore --learn: JSON file, text hash -> [source id, source text]
 
 
 _restorers: dict[RestorerSpec, Any] = {}
@@ -176,6 +178,17 @@ def apply_job(restorer, job: Job, record: dict):
         record[job.error_field] = problem
         return record, 0, 0, 0, 1, MAIN
     try:
+        source = _source_of(job.sources, text) if job.sources and job.mode == "restore" else None
+        if source is not None:
+            # A spun copy whose source is in the corpus: the source is the original wording, exactly.
+            record[job.restored_field or job.field] = source[1]
+            record["source_id"] = source[0]
+            record["spin_score"] = None
+            if job.edits:
+                record["edits"] = []
+            return record, len(text.split()), 0, 1, 0, MAIN
+        if job.sources and job.mode == "restore":
+            record["source_id"] = None
         if job.mode == "restore":
             result = restorer.restore(text)
             record[job.restored_field or job.field] = result.text
@@ -202,6 +215,21 @@ def apply_job(restorer, job: Job, record: dict):
 
 
 _MISSING = object()
+_sources: dict[str, dict] = {}
+
+
+def source_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _source_of(path: str, text: str):
+    """``[source id, source text]`` of a linked spun copy, or None (the map is read once per process)."""
+    with _restorers_lock:
+        table = _sources.get(path)
+        if table is None:
+            with open(path, encoding="utf-8") as f:
+                table = _sources[path] = json.load(f)
+    return table.get(source_key(text))
 
 
 def check_text(text, name: str, max_chars: int) -> str | None:
