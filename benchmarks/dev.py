@@ -73,20 +73,7 @@ def evaluate(restorer, spinners, rates, n_pool: int, n_clean: int, seed: int = 4
         pool, clean = short_documents(pool, clean, chunk)
     out: dict = {}
     for name in spinners:
-        spinner = datasets.make_spinner(name)
-        c = collections.Counter()
-        for r_i, rate in enumerate(rates):
-            for i, d in enumerate(pool):
-                ex = spinner.spin(d["id"], d["text"], rate, seed + 97 * r_i + i)
-                res = restorer.restore(ex.spun)
-                s = score(ex, res.text, res.edits)
-                for span, status in zip(ex.spans, s.status):
-                    group = "in" if in_dictionary(restorer.lexicon, span) else "out"
-                    c[f"{group}_{status}"] += 1
-                    c[f"{group}_n"] += 1
-                c["false"] += s.false_changes
-                c["outside"] += s.n_outside
-        out[name] = c
+        out[name] = run_cell(restorer, datasets.make_spinner(name), pool, rates, seed)
     c = collections.Counter()
     for ex in clean:
         res = restorer.restore(ex.spun)
@@ -94,6 +81,29 @@ def evaluate(restorer, spinners, rates, n_pool: int, n_clean: int, seed: int = 4
         c["outside"] += len(ex.spun.split())
     out["clean"] = c
     return out
+
+
+def run_cell(restorer, spinner, pool, rates, seed: int) -> collections.Counter:
+    """Counts of one spinner's documents at every rate, restored: spans by status, in and out of the
+    restorer's dictionary, false changes, word error, and the spinner mode the restorer chose."""
+    c = collections.Counter()
+    for r_i, rate in enumerate(rates):
+        for i, d in enumerate(pool):
+            ex = spinner.spin(d["id"], d["text"], rate, seed + 97 * r_i + i)
+            res = restorer.restore(ex.spun)
+            s = score(ex, res.text, res.edits)
+            for span, status in zip(ex.spans, s.status):
+                group = "in" if in_dictionary(restorer.lexicon, span) else "out"
+                c[f"{group}_{status}"] += 1
+                c[f"{group}_n"] += 1
+            c["false"] += s.false_changes
+            c["outside"] += s.n_outside
+            c["words"] += s.n_words
+            c["wer_before"] += s.wer_before
+            c["wer_after"] += s.wer_after
+            c["n_original"] += s.n_original
+            c[f"mode_{getattr(res, 'spinner_mode', None)}"] += 1
+    return c
 
 
 def report(results: dict) -> str:

@@ -23,7 +23,6 @@ import argparse
 import ast
 import collections
 import json
-import random
 import sys
 import tempfile
 import time
@@ -33,8 +32,7 @@ from pathlib import Path
 from restore.dictionary import read_groups, read_lines
 
 from . import datasets
-from .dev import POOL_START, SOURCES
-from .evaluate import in_dictionary
+from .dev import POOL_START, SOURCES, run_cell
 from .metrics import score
 from .spinners import SENTENCE_END, _fit_case, spin_at_rate
 from .text import norm
@@ -90,27 +88,6 @@ def documents(n_pool: int, n_clean: int, dev: bool):
     pool = [d for s in SOURCES for d in [d for d in pool if d["source"] == s][start_pool:start_pool + n_pool]]
     clean = [ex for s in SOURCES for ex in [e for e in clean if e.spinner == s][start_clean:start_clean + n_clean]]
     return pool, clean
-
-
-def run_cell(restorer, spinner, pool, rates, seed: int) -> collections.Counter:
-    c = collections.Counter()
-    for r_i, rate in enumerate(rates):
-        for i, d in enumerate(pool):
-            ex = spinner.spin(d["id"], d["text"], rate, seed + 97 * r_i + i)
-            res = restorer.restore(ex.spun)
-            s = score(ex, res.text, res.edits)
-            for span, status in zip(ex.spans, s.status):
-                group = "in" if in_dictionary(restorer.lexicon, span) else "out"
-                c[f"{group}_{status}"] += 1
-                c[f"{group}_n"] += 1
-            c["false"] += s.false_changes
-            c["outside"] += s.n_outside
-            c["words"] += s.n_words
-            c["wer_before"] += s.wer_before
-            c["wer_after"] += s.wer_after
-            c["n_original"] += s.n_original
-            c[f"mode_{getattr(res, 'spinner_mode', None)}"] += 1
-    return c
 
 
 def summarise(c: collections.Counter) -> dict:

@@ -30,10 +30,11 @@ import re
 import sys
 from pathlib import Path
 
-from lemminflect import getInflection
 from wordfreq import zipf_frequency
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.spinners import inflect  # noqa: E402  (the synthetic spinners inflect the same way)
 MYTHES = Path("/usr/share/mythes/th_en_US_v2.dat")
 OUT = ROOT / "benchmarks" / "thesaurus" / "standin.txt"
 VERSION = 1
@@ -106,16 +107,6 @@ def add_odd_members(groups, observed: Path):
         extra = [s for s in by_head.get(members[0], []) if s not in members]
         out.append((pos, members + tuple(extra)))
     return out
-
-
-def inflect(phrase: str, tag: str) -> str | None:
-    words = phrase.split(" ")
-    k = -1 if tag == "NNS" else 0
-    form = getInflection(words[k], tag)
-    if not form:
-        return None
-    words[k] = form[0]
-    return " ".join(words)
 
 
 def inflected(groups):
