@@ -44,6 +44,17 @@ def half_rows(half: str, limit: int | None, seed: int = 7) -> list[tuple[str, st
     return rows
 
 
+def science_restorer(tmp: str) -> Restorer:
+    """The science profile with half T's fingerprints loaded as a user phrase list, as a user would load
+    the screener's export; read from ../shared at run time, never stored in the project."""
+    import os
+    path = os.path.join(tmp, "science_phrases.tsv")
+    rows = sorted({(t, e) for t, e in half_rows("T", None) if len(t.split()) <= 12 and len(e.split()) <= 12})
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("tortured\texpected\n" + "".join(f"{t}\t{e}\n" for t, e in rows))
+    return Restorer(profile="science", lexicons=[path], lexicon_format="pps", lexicon_trust="phrases")
+
+
 def detection(restorer: Restorer, exs) -> dict:
     found = false = 0
     kinds = {"lexicon": 0, "unlisted": 0}
@@ -176,7 +187,9 @@ def main(argv=None) -> int:
     rows = half_rows(args.half, args.limit)
     exs = tortured_in_context(rows)
     t0 = time.time()
-    science = Restorer(profile="science")
+    import tempfile
+    tmp = tempfile.TemporaryDirectory()
+    science = science_restorer(tmp.name)
     out: dict = {"half": args.half}
     if not args.skip_tortured:
         out["detection"] = detection(science, exs)

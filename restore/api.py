@@ -113,7 +113,7 @@ class Restorer:
     ``restore.windows``), ``lexicon_format`` and ``lexicon_trust`` (how to read the ``lexicons`` files:
     formats and trust classes as in ``restore.dictionary``; detected by default), and decoder knobs by
     name, e.g. ``spinner_mode="head"`` for a dictionary spinner known to rewrite head words only.
-    ``profile="science"`` adds the tortured-phrase fingerprints, the term lexicon and the detector of
+    ``profile="science"`` adds the term lexicon and the detector of
     phrases no lexicon lists (``restore.science``); ``unlisted=True`` flags such phrases in any profile
     without ever restoring them.
     """

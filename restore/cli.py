@@ -241,8 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "or a spinner thesaurus (synonym groups, MyThes, spintax); repeatable")
     add_lexicon_options(common)
     common.add_argument("--profile", choices=("news", "science"), default="news",
-                        help="science: add the tortured-phrase fingerprints (Problematic Paper Screener, CC BY "
-                             "4.0), the term lexicon and the detector of phrases no lexicon lists")
+                        help="science: add the term lexicon and the detector of phrases no lexicon lists "
+                             "(add a tortured-phrase export with --lexicon)")
     common.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
     common.add_argument("--min-confidence", type=float, default=0.5,
                         help="apply only edits at least this confident (default 0.5)")

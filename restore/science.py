@@ -1,15 +1,14 @@
-"""The science profile: tortured-phrase fingerprints, a term lexicon, and phrases no lexicon lists.
+"""The science profile: a term lexicon, and phrases no lexicon lists.
 
 ``Restorer(profile="science")`` (CLI ``--profile science``) loads
 
-* half T of the Problematic Paper Screener's tortured-phrase list (Cabanac, Labbe & Magazinov; CC BY 4.0;
-  ``lexicons/science_phrases.tsv``, built by ``scripts/build_terms.py``) as a phrase list: a user list,
-  applied even where the rest of the paper reads clean;
 * the detector of ``restore.unlisted`` with the term lexicon (``lexicons/terms.tsv``) and the science word
   pairs: runs of words that read as a spun version of a likelier combination are flagged with the kind
   ``unlisted``, and restored when the score clears a second, higher threshold.
 
-``Restorer(unlisted=True)`` in the news profile runs the same detector but only flags: it never edits,
+The screener's own list of fingerprints is not shipped: a user who holds its export passes it as a
+phrase list (``--lexicon tortured.tsv``, ``Restorer(lexicons=[...])``), applied even where the rest of
+the paper reads clean. ``Restorer(unlisted=True)`` in the news profile runs the same detector but only flags: it never edits,
 so news restorations are exactly those of the default profile.
 """
 
@@ -20,7 +19,7 @@ import math
 
 from .candidates import CandidateSpan
 from .edits import Edit, Flag, match_style
-from .lexicon import Entry, bundled_path
+from .lexicon import Entry
 from .tokenize import sentences, tokenize
 from .unlisted import Unlisted, UnlistedDetector
 
@@ -31,8 +30,6 @@ def profile_hook(restorer, profile: str) -> "UnlistedHook":
     """Set a Restorer up for ``profile``; the hook it calls after decoding."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
-    if profile == "science":
-        restorer.lexicon.load(bundled_path("science_phrases.tsv"), format="pps", trust="phrases")
     return UnlistedHook(UnlistedDetector(restorer.lm, restorer.lexicon), restoring=profile == "science")
 
 

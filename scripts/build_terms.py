@@ -1,6 +1,6 @@
-"""Build the science profile's lexicons from open sources: a term lexicon, per-word pairs, fingerprints.
+"""Build the science profile's lexicons from open sources: a term lexicon and per-word pairs.
 
-Writes three files under lexicons/ (deterministic, sorted):
+Writes two files under lexicons/ (deterministic, sorted):
 
 * ``terms.tsv`` -- multiword technical terms, ``term<TAB>source``: lower-case multiword noun lemmas of
   Princeton WordNet 3.0 (WordNet licence, lexicons/LICENSE.wordnet) and the expected phrases of half T of
@@ -11,8 +11,8 @@ Writes three files under lexicons/ (deterministic, sorted):
   of the same length, aligned word by word; weight n / (n + 1) for a pair seen n times), and MyThes
   (LibreOffice's en_US thesaurus, /usr/share/mythes) synonyms whose original is a word of half T's expected
   phrases (the science vocabulary), weight 0.1.
-* ``science_phrases.tsv`` -- half T's tortured phrases themselves (the fingerprints), ``tortured<TAB>
-  expected``, loaded as a phrase list by the science profile.
+
+The list's rows themselves are not written: a user loads the screener's export as a phrase list.
 
 Half T / half U: ``restore.split.tortured_half`` (a hash of the normalised expected phrase). Half U is
 never read here: results on it (benchmarks/science.py) are on tortured phrases no bundled list holds.
@@ -137,12 +137,8 @@ def main() -> int:
     (args.out / "science_words.tsv").write_text(
         "\n".join(head + ["# MyThes: the en_US thesaurus th_en_US_v2 of the LibreOffice dictionaries (Debian mythes-en-us; licence terms in its /usr/share/doc/mythes-en-us/copyright).",
                           "spun\toriginal\tweight\tsource"] + lines) + "\n", encoding="utf-8")
-    fingerprints = sorted({(t, e) for t, e in rows if len(t.split()) <= 12 and len(e.split()) <= 12})
-    (args.out / "science_phrases.tsv").write_text(
-        "\n".join(head[:2] + ["tortured\texpected"] + [f"{t}\t{e}" for t, e in fingerprints]) + "\n",
-        encoding="utf-8")
-    print(f"{len(terms)} terms ({len(expected)} from half T), {len(lines)} word pairs ({len(pairs)} from half T), "
-          f"{len(fingerprints)} fingerprints", file=sys.stderr)
+    print(f"{len(terms)} terms ({len(expected)} from half T), {len(lines)} word pairs ({len(pairs)} from half T)",
+          file=sys.stderr)
     return 0
 
 
