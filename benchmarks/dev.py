@@ -45,6 +45,11 @@ def dev_documents(n_pool: int, n_clean: int, pool_start: int = POOL_START,
     return dev_pool, dev_clean
 
 
+def parse_knobs(pairs: list[str]) -> dict:
+    """``["beam=16", "decision='posterior'"]`` -> ``{"beam": 16, "decision": "posterior"}`` (Python literals)."""
+    return {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in pairs)}
+
+
 def chunks(text: str, n_words: int) -> list[str]:
     """``text`` cut at sentence ends into pieces of at least ``n_words`` words (the last may be shorter)."""
     out, piece, count = [], [], 0
@@ -146,10 +151,10 @@ def main(argv=None) -> None:
                     help="cut every document into short ones of about this many words first")
     args = ap.parse_args(argv)
     import restore
-    knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
+    knobs = parse_knobs(args.knobs)
     restorer = restore.Restorer(lm=args.lm, **knobs, min_confidence=args.min_confidence)
     if args.neural:
-        over = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.neural)}
+        over = parse_knobs(args.neural)
         restorer.lm.weights = dataclasses.replace(restorer.lm.weights, **over)
         knobs.update(over)
     t0 = time.perf_counter()

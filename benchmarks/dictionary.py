@@ -20,7 +20,6 @@ into in- and out-of-dictionary by the restorer's lexicon, as everywhere in the b
 from __future__ import annotations
 
 import argparse
-import ast
 import collections
 import json
 import sys
@@ -32,7 +31,7 @@ from pathlib import Path
 from restore.dictionary import read_groups, read_lines
 
 from . import datasets
-from .dev import POOL_START, SOURCES, run_cell
+from .dev import POOL_START, SOURCES, parse_knobs, run_cell
 from .metrics import score
 from .spinners import SENTENCE_END, _fit_case, spin_at_rate
 from .text import norm
@@ -123,7 +122,7 @@ def evaluate(knobs: dict, n_pool: int, n_clean: int, dev: bool, modes, rates, se
         texts = [spin_a.spin(d["id"], d["text"], rate, seed + 97 * r_i + i).spun
                  for r_i, rate in enumerate(rates) for i, d in enumerate(pool)]
         pooled = given.pooled_mode(texts)
-        same_farm = restore.Restorer(lexicon=given.lexicon, spinner_mode=pooled or "auto", **knobs)
+        same_farm = restore.Restorer(lexicon=given.lexicon, **{**knobs, "spinner_mode": pooled or "auto"})
         out[f"{mode}/given, mode pooled"] = summarise(run_cell(same_farm, spin_a, pool, rates, seed))
         out[f"{mode}/bundled"] = summarise(run_cell(bundled, spin_a, pool, rates, seed))
         out[f"{mode}/disjoint"] = summarise(run_cell(given, spin_b, pool, rates, seed))
@@ -170,7 +169,7 @@ def main(argv=None) -> int:
     ap.add_argument("--rates", default=",".join(map(str, RATES)))
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
-    knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
+    knobs = parse_knobs(args.knobs)
     t0 = time.perf_counter()
     res = evaluate(knobs, args.pool, args.clean, args.dev, args.modes.split(","),
                    [float(r) for r in args.rates.split(",")])

@@ -81,13 +81,13 @@ def run(dev: bool, knobs: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    import ast
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("knobs", nargs="*", help="Restorer settings as name=value")
     ap.add_argument("--dev", action="store_true")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
+    from .dev import parse_knobs
+    knobs = parse_knobs(args.knobs)
     res = run(args.dev, knobs)
     print(f"{res['half']} half: {res['paragraphs']} paragraphs, {res['words']} words, {res['words_changed']} words "
           f"changed ({res['per_1000']} per 1,000), {res['seconds']} s")

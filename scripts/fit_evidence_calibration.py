@@ -29,7 +29,6 @@ loaded as a spinner dictionary; spans are taken in the spinner's true mode, clea
 from __future__ import annotations
 
 import argparse
-import ast
 import collections
 import math
 import sys
@@ -41,7 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import restore  # noqa: E402
 from benchmarks import datasets  # noqa: E402
-from benchmarks.dev import dev_documents  # noqa: E402
+from benchmarks.dev import dev_documents, parse_knobs  # noqa: E402
 from restore.decode import span_evidence
 from restore.modes import for_mode  # noqa: E402
 from restore.tokenize import sentences, tokenize  # noqa: E402
@@ -118,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dictionary", action="store_true", help="fit the spinner-dictionary group instead")
     ap.add_argument("--write", action="store_true", help="write the fitted values to models/calibration.json")
     args = ap.parse_args(argv)
-    knobs = {k: ast.literal_eval(v) for k, v in (a.split("=", 1) for a in args.knobs)}
+    knobs = parse_knobs(args.knobs)
     t0 = time.perf_counter()
     if args.dictionary:
         return fit_dictionary(args.lm, knobs, args.write)
