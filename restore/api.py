@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator
 from .candidates import CandidateSpan, find_candidates
 from .confidence import default_map, identity
 from .decode import Settings, SpanPosterior, decode, memo
+from .settings import MAX_CANDIDATES, MIN_RATIO
 from .errors import ModelError
 from .modes import choose_mode, for_mode, head_exposures, mode_evidence, shuffle_lead
 from .edits import Edit, Flag, apply_edits, match_style
@@ -151,8 +152,8 @@ class Restorer:
 
     def _find(self, text: str, tokens) -> list[CandidateSpan]:
         s = self.settings
-        return find_candidates(text, tokens, self.lexicon, max_options=s.max_candidates, source_scale=s.scale,
-                               min_ratio=s.min_ratio)
+        return find_candidates(text, tokens, self.lexicon, max_options=MAX_CANDIDATES, source_scale=s.scale,
+                               min_ratio=MIN_RATIO)
 
     def _posteriors(self, text: str, progress: Progress | None = None) -> tuple[float, list[SpanPosterior]]:
         rate, posts, _ = self._decoded(text, progress)

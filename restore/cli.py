@@ -18,6 +18,7 @@ from .errors import InputError, RestoreError
 from .encoding import wide_encoding
 from .exitcodes import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL  # noqa: F401  (also importable from here)
 from .outfile import atomic_write_bytes, is_special, real_target  # noqa: F401  (atomic_write_bytes: re-exported)
+from .options import check_engine_options, engine_options, lexicon_keywords
 
 
 def read_input(source: str) -> str:
@@ -107,38 +108,15 @@ def _restorer(args):
     if status:
         print(f"restore: loading the language model ({args.lm}) ...", end="\r", file=sys.stderr, flush=True)
     try:
+        if args.lexicon_only:
+            from .lexicon import Lexicon
+            return Restorer(lm=args.lm, lexicon=Lexicon(), lexicons=args.lexicon,
+                            min_confidence=args.min_confidence, profile=args.profile, **lexicon_keywords(args))
         return Restorer(lm=args.lm, lexicons=args.lexicon, wordnet=not args.no_wordnet,
-                        min_confidence=args.min_confidence, profile=args.profile,
-                        **lexicon_options(args))
+                        min_confidence=args.min_confidence, profile=args.profile, **lexicon_keywords(args))
     finally:
         if status:
             print("\033[K", end="", file=sys.stderr, flush=True)
-
-
-def lexicon_options(args) -> dict:
-    """Restorer keywords of the --lexicon-format, --lexicon-trust and --spinner-mode options."""
-    return {"lexicon_format": None if args.lexicon_format == "auto" else args.lexicon_format,
-            "lexicon_trust": None if args.lexicon_trust == "auto" else args.lexicon_trust,
-            "spinner_mode": "auto" if args.spinner_mode == "pooled" else args.spinner_mode}
-
-
-def add_lexicon_options(parser, pooled: bool = False) -> None:
-    """The options that say how --lexicon files are read (shared by text, detect and batch; ``pooled``
-    adds batch's --spinner-mode pooled)."""
-    from .dictionary import FORMATS
-    parser.add_argument("--lexicon-format", choices=("auto",) + FORMATS, default="auto",
-                        help="format of the --lexicon files (default: detected): tsv, pps (tortured<TAB>"
-                             "expected), groups (head|synonym|...), mythes (.dat thesaurus), spintax ({a|b|c})")
-    parser.add_argument("--lexicon-trust", choices=("auto", "phrases", "dictionary"), default="auto",
-                        help="phrases: every pair applies, even in otherwise clean text; dictionary: a spinner's "
-                             "thesaurus, used only where the document reads as spun (default: phrases for "
-                             "tsv/pps, dictionary for the group formats)")
-    parser.add_argument("--spinner-mode", choices=("auto", "head", "shuffle") + (("pooled",) if pooled else ()),
-                        default="auto",
-                        help="how the spinner used a dictionary: head (head words replaced), shuffle (any "
-                             "member by any other), auto (chosen per document; default)"
-                             + (", pooled (chosen once for the whole run from its first records: one site, "
-                                "one plugin)" if pooled else ""))
 
 
 class _Bar:
@@ -230,22 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
     parser.add_argument("--version", action="version", version=f"restore {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, parents=[engine_options()])
     common.add_argument("input", help="UTF-8 text file, or - for standard input")
     common.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
     common.add_argument("--json", action="store_true", help="print the full result as JSON")
-    common.add_argument("--lm", default="ngram", help="language model: ngram (default), gemma (neural rescoring, needs restore[neural]), "
-                        "an n-gram model file, or a Hugging Face model folder")
-    common.add_argument("--lexicon", action="append", default=[], metavar="FILE",
-                        help="extra lexicon: spun<TAB>original[<TAB>weight] pairs, a PPS tortured-phrase export, "
-                             "or a spinner thesaurus (synonym groups, MyThes, spintax); repeatable")
-    add_lexicon_options(common)
-    common.add_argument("--profile", choices=("news", "science"), default="news",
-                        help="science: add the term lexicon and the detector of phrases no lexicon lists "
-                             "(add a tortured-phrase export with --lexicon)")
-    common.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
-    common.add_argument("--min-confidence", type=float, default=0.5,
-                        help="apply only edits at least this confident (default 0.5)")
     text = sub.add_parser("text", parents=[common], help="print the restored text")
     text.add_argument("--explain", action="store_true", help="list the edits on standard error")
     text.add_argument("--diff", action="store_true", help="show edits inline as [-spun-]{+original+}")
@@ -273,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "json", False) and getattr(args, "diff", False):
         parser.error("--json and --diff cannot be combined")
+    if args.command in ("text", "detect") and (problem := check_engine_options(args)):
+        parser.error(problem)
     try:
         return args.func(args)
     except InputError as exc:

@@ -29,7 +29,7 @@ from .candidates import CandidateSpan
 from .lexicon import is_dictionary
 from .lm import BOS, EOS, LanguageModel
 from .rates import Evidence, _sigmoid, calibrated, document_evidence, estimate_rate, estimate_rates  # noqa: F401
-from .settings import Settings
+from .settings import MAX_SENTENCE, MIN_RATE, Settings
 from .tokenize import Token
 
 
@@ -68,8 +68,6 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
     for group, rate in rates.items():   # a group whose gate held shut offers nothing
         if rate == 0.0 and group != "user":
             by_sentence = [_without_group(sent, group, settings) for sent in by_sentence]
-    if settings.lm_weight != 1.0:
-        lm = _Memo(lm._lm, settings.lm_weight)
     out: list[SpanPosterior] = []
     for (s0, s1), sent_spans in zip(bounds, by_sentence):
         if sent_spans:
@@ -77,7 +75,7 @@ def decode(tokens: list[Token], sentences: list[list[Token]], spans: list[Candid
     if settings.decision == "posterior":
         out = _posterior_choices(out)
     spun_rates = [r for g, r in rates.items() if g != "user"]
-    return max(settings.min_rate, *spun_rates), out   # (a gate held shut is rate 0; report the floor)
+    return max(MIN_RATE, *spun_rates), out   # (a gate held shut is rate 0; report the floor)
 
 
 def span_evidence(tokens: list[Token], sentences: list[list[Token]], spans: list[CandidateSpan],
@@ -96,8 +94,8 @@ def _layout(tokens: list[Token], sentences: list[list[Token]], spans: list[Candi
             first, last = index.get(id(sent[0]), 0), index.get(id(sent[-1]), 0) + 1
             # Text without sentence breaks (lists, scraped boilerplate) is decoded in pieces of bounded
             # length, so time and memory stay linear in the document.
-            for a in range(first, last, settings.max_sentence):
-                bounds.append((a, min(last, a + settings.max_sentence)))
+            for a in range(first, last, MAX_SENTENCE):
+                bounds.append((a, min(last, a + MAX_SENTENCE)))
     norms = [t.norm for t in tokens]
     by_sentence: list[list[CandidateSpan]] = [[] for _ in bounds]
     k = 0
@@ -205,11 +203,10 @@ def memo(lm: LanguageModel) -> LanguageModel:
 class _Memo:
     """Per-document cache of LM queries: the lattice asks the same (word, history) many times."""
 
-    def __init__(self, lm: LanguageModel, weight: float = 1.0) -> None:
+    def __init__(self, lm: LanguageModel) -> None:
         self.order = lm.order
         self._lm = lm
         self._logprob = lm.logprob
-        self._weight = weight
         self._cache: dict = {}
 
     def logprob(self, word: str, history: tuple[str, ...]) -> float:
@@ -218,7 +215,7 @@ class _Memo:
         if value is None:
             if len(self._cache) > 200_000:  # bounded: a book-length document must not grow it forever
                 self._cache.clear()
-            value = self._cache[key] = self._weight * self._logprob(word, history)
+            value = self._cache[key] = self._logprob(word, history)
         return value
 
 
@@ -256,6 +253,21 @@ def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSp
                     total += lm.logprob(w, hist)
                     hist = (hist + (w,))[-keep_order:]
                 _relax(hyps[span.last - s0], hist, total, (i, state, (span, k)))
+    chosen, out_words, before = _best_path(hyps, norms, s0, n, lm)
+    results = []
+    for span in spans:
+        a, b = span.first - s0, span.last - s0
+        left = out_words[: _boundary_at_or_before(before, a)]
+        right = out_words[_boundary_at_or_after(before, b, n):]
+        scores = _local_scores(lm, left, right, span, settings, log_rates, lm_for_channel=lm, rates=rates)
+        probs = _softmax(scores)
+        results.append(SpanPosterior(span, tuple(probs), chosen.get(id(span), 0)))
+    return results
+
+
+def _best_path(hyps: list[dict], norms: list[str], s0: int, n: int, lm: LanguageModel):
+    """Backtrack the lattice from its best final state: which option each chosen span took (1-based),
+    the output words, and how many output words come before each token boundary."""
     best_state, best = None, -math.inf
     for state, (score, _) in hyps[n].items():
         final = score + lm.logprob(EOS, state)
@@ -281,22 +293,12 @@ def _decode_sentence(norms: list[str], s0: int, s1: int, spans: list[CandidateSp
     for words, a, b in segments:
         out_words.extend(words)
         before[b] = len(out_words)
-    results = []
-    for span in spans:
-        a, b = span.first - s0, span.last - s0
-        left = out_words[: _boundary_at_or_before(before, a)]
-        right = out_words[_boundary_at_or_after(before, b, n):]
-        scores = _local_scores(lm, left, right, span, settings, log_rates, lm_for_channel=lm, rates=rates)
-        probs = _softmax(scores)
-        results.append(SpanPosterior(span, tuple(probs), chosen.get(id(span), 0)))
-    return results
+    return chosen, out_words, before
 
 
 def _channel(opt, span: CandidateSpan, log_rates: dict[str, float], settings: Settings, lm=None) -> float:
     """ln P(spun | original) for one option: the group's spin rate, the lexicon weight, the discounts."""
-    extra = len(opt.words) - (span.last - span.first)
     score = log_rates[settings.group(opt.source)] + math.log(opt.weight * settings.scale(opt.source))
-    score += settings.length_bonus * extra
     if (settings.unigram_discount and lm is not None and len(opt.words) == 1 and len(span.words) == 1
             and not _has_digit(opt.words[0]) and not _has_digit(span.words[0]) and not is_dictionary(opt.source)):
         # (numbers are scored by rule, not by frequency: nothing to discount; a spinner dictionary's head

@@ -96,7 +96,7 @@ def mode_evidence(tokens: list[Token], sentences: list[list[Token]], spans: list
     a_, b_ = settings.calibration.get("dictionary", (1.0, 0.0))
     result = {}
     for mode, values in raw.items():
-        gains = [a_ * g + b_ - settings.gain_shift for g in values]
+        gains = [a_ * g + b_ for g in values]
         kept = head_exposures(tokens, for_mode(spans, mode), *heads) if mode == "head" else 0
         rate = estimate_rate(gains, settings, kept)
         result[mode] = document_evidence(gains, rate) + kept * math.log(1.0 - rate)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from .candidates import CandidateSpan
-from .settings import Settings
+from .settings import EM_STEPS, MAX_RATE, MIN_RATE, PRIOR_A, PRIOR_B, Settings
 
 # Nats short of the document gate below which a group's rate is set to zero and its candidates dropped,
 # instead of only scaled down. A paragraph-sized clean record (a licence clause, a README paragraph)
@@ -41,12 +41,11 @@ class Evidence:
 
 
 def calibrated(evidence: list[Evidence], settings: Settings) -> dict[str, list[float]]:
-    """Per group, each span's evidence as a log-likelihood ratio: a * gain + b (``Settings.calibration``),
-    less ``Settings.gain_shift``."""
+    """Per group, each span's evidence as a log-likelihood ratio: a * gain + b (``Settings.calibration``)."""
     gains: dict[str, list[float]] = {}
     for e in evidence:
         a, b = settings.calibration.get(e.group, (1.0, 0.0))
-        gains.setdefault(e.group, []).append(a * e.gain + b - settings.gain_shift)
+        gains.setdefault(e.group, []).append(a * e.gain + b)
     return gains
 
 
@@ -62,12 +61,12 @@ def estimate_rates(gains: dict[str, list[float]], settings: Settings,
         else:
             kept = exposures.get(group, 0)
             rate = estimate_rate(values, settings, kept)
-            needed = settings.doc_threshold + settings.doc_threshold_per_span * len(values)
+            needed = settings.doc_threshold
             evidence = document_evidence(values, rate) + kept * math.log(1.0 - rate)
             if evidence < needed - (0.0 if group == "dictionary" else HARD_GATE_MARGIN):
                 rate = 0.0   # a gate that holds shut: clean text is left alone, not merely restored less
             else:
-                rate = max(settings.min_rate, rate * _sigmoid(evidence - needed))
+                rate = max(MIN_RATE, rate * _sigmoid(evidence - needed))
         if group == "user":
             rate = max(rate, settings.user_rate)
         rates[group] = rate
@@ -77,15 +76,14 @@ def estimate_rates(gains: dict[str, list[float]], settings: Settings,
 def estimate_rate(gains: list[float], settings: Settings, kept: int = 0) -> float:
     """MAP spin rate by EM: each span is spun with posterior sigmoid(gain + logit(rate)); ``kept`` more
     opportunities are known to be unspun."""
-    rate = settings.prior_a / (settings.prior_a + settings.prior_b)
-    top = settings.max_rate
+    rate = PRIOR_A / (PRIOR_A + PRIOR_B)
     if not gains:
-        return max(settings.min_rate, min(top, rate))
-    for _ in range(settings.em_steps):
+        return max(MIN_RATE, min(MAX_RATE, rate))
+    for _ in range(EM_STEPS):
         logit = math.log(rate / (1.0 - rate))
         expected = sum(_sigmoid(g + logit) for g in gains)
-        rate = (expected + settings.prior_a - 1.0) / (len(gains) + kept + settings.prior_a + settings.prior_b - 2.0)
-        rate = max(settings.min_rate, min(top, rate))
+        rate = (expected + PRIOR_A - 1.0) / (len(gains) + kept + PRIOR_A + PRIOR_B - 2.0)
+        rate = max(MIN_RATE, min(MAX_RATE, rate))
     return rate
 
 

@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     if args.dictionary:
         return fit_dictionary(args.lm, knobs, args.write)
-    restorer = restore.Restorer(lm=args.lm, **{"per_group_rates": True, **knobs})   # one group per source kind
+    restorer = restore.Restorer(lm=args.lm, **knobs)
     pool, clean = documents()
     rows = []
     for ex in clean:

@@ -114,9 +114,12 @@ def test_settings_are_checked_when_made():
     import pytest
 
     from restore.decode import Settings
-    for bad in ({"beam": 0}, {"rate": 1.0}, {"decision": "Posterior"}, {"spinner_mode": "x"}, {"max_rate": 0.0}):
+    for bad in ({"beam": 0}, {"rate": 1.0}, {"decision": "Posterior"}, {"spinner_mode": "x"}, {"options": 0},
+                {"unigram_discount": 1.5}, {"user_rate": 1.0}):
         with pytest.raises(ValueError, match="Settings|spinner mode"):
             Settings(**bad)
+    with pytest.raises(TypeError):
+        Settings(max_rate=0.5)   # a fixed number of the decoder, not a setting
 
 
 def test_restore_text_reuses_one_restorer_per_options():

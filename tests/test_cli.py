@@ -126,3 +126,40 @@ def test_progress_bar_only_for_a_neural_model_on_a_terminal(monkeypatch, capsys)
     monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: False, raising=False)
     with cli._Bar(argparse.Namespace(lm="gemma")) as bar:
         assert bar is None          # piped or logged: no bar
+
+
+def test_text_detect_and_batch_share_one_set_of_engine_options(tmp_path, capsys):
+    import pytest
+
+    from restore.cli import build_parser
+    parser = build_parser()
+    engine = {"lm", "lexicon", "lexicon_format", "lexicon_trust", "lexicon_only", "spinner_mode", "profile",
+              "no_wordnet", "min_confidence"}
+    for argv in (["text", "x"], ["detect", "x"], ["batch", "x", "-o", "y.jsonl"]):
+        assert engine <= set(vars(parser.parse_args(argv)))
+    src = tmp_path / "a.txt"
+    src.write_text("Officials said the plan would help.\n", encoding="utf-8")
+    for argv in (["text", str(src), "--lexicon-only"], ["text", str(src), "--min-confidence", "1.5"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+    assert main(["batch", str(src), "-o", str(tmp_path / "o.jsonl"), "--lexicon-only", "-q"]) == 2
+    assert "--lexicon-only needs" in capsys.readouterr().err
+
+
+def test_lexicon_only_in_text_uses_just_the_given_lexicon(run, tmp_path, toy_lexicon_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text("Officials said the plan would help local businesses.\n", encoding="utf-8")
+    assert main(["text", str(src), "--lexicon-only", "--lexicon", str(toy_lexicon_path), "--json"]) == 0
+    import json
+    out = json.loads(capsys.readouterr().out)
+    assert out["text"] == src.read_text(encoding="utf-8")
+
+
+def test_batch_takes_the_science_profile(tmp_path):
+    src = tmp_path / "a.jsonl"
+    src.write_text('{"text": "The counterfeit consciousness model was trained."}\n', encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["batch", str(src), "-o", str(out), "--profile", "science", "-q"]) == 0
+    import json
+    assert "restored" in json.loads(out.read_text(encoding="utf-8").splitlines()[0])

@@ -97,8 +97,8 @@ def test_calibration_maps_evidence_per_group():
     span = find_candidates("the town", tokenize("the town"), lex)[0]
     ev = [Evidence(span, "spinner", 2.0, ("city",)), Evidence(span, "thesaurus", 2.0, ("city",)),
           Evidence(span, "user", 2.0, ("city",))]
-    out = calibrated(ev, Settings(calibration={"spinner": (0.5, -1.0), "thesaurus": (0.25, 1.0)}, gain_shift=0.1))
-    assert out == {"spinner": [-0.1], "thesaurus": [1.4], "user": [1.9]}  # an unlisted group is left raw
+    out = calibrated(ev, Settings(calibration={"spinner": (0.5, -1.0), "thesaurus": (0.25, 1.0)}))
+    assert out == {"spinner": [0.0], "thesaurus": [1.5], "user": [2.0]}  # an unlisted group is left raw
 
 
 def test_calibration_comes_from_the_models_file_and_covers_every_group():

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..api import MAX_SPIN
 from ..errors import InputError, RestoreError
 from ..exitcodes import EXIT_INPUT, EXIT_OK, EXIT_USAGE, PICKLED_MODEL
+from ..options import check_engine_options, engine_options, lexicon_keywords
 from ..outfile import atomic_write_bytes
 from .records import (DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_CHARS,
     DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS, Job, MODES, OUTPUT_FORMATS, RestorerSpec, restorer_for)
@@ -22,7 +23,8 @@ from .runner import Options, run
 
 def add_batch_parser(sub) -> argparse.ArgumentParser:
     """Register ``restore batch`` on the CLI's subparsers."""
-    p = sub.add_parser("batch", help="clean a corpus: files, folders, JSONL(.gz/.zst), CSV, Parquet",
+    p = sub.add_parser("batch", parents=[engine_options(pooled=True)],
+                       help="clean a corpus: files, folders, JSONL(.gz/.zst), CSV, Parquet",
                        description="Restore, score or filter every record of a corpus, streaming, in parallel. "
                                    "Inputs are never modified; the output appears (atomically) when the run ends.",
                        epilog="exit codes: 0 ok (record-level failures are reported in the error field), "
@@ -38,6 +40,19 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--output-format", choices=OUTPUT_FORMATS, default="auto",
                    help="output format (default: from the output name)")
     p.add_argument("--field", default="text", help="the text field/column (default: text)")
+    _add_output_options(p)
+    _add_run_options(p)
+    p.add_argument("--learn", action="store_true",
+                   help="two passes: first learn the spinners' substitutions from the spun copies in the inputs "
+                        "whose sources are there too (restore learn), then restore every record with them as a "
+                        "spinner dictionary (--lexicon-trust becomes dictionary unless given); a linked copy gets "
+                        "its source's text and source_id")
+    p.set_defaults(func=cmd_batch)
+    return p
+
+
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    """What each output record holds, and which records are written (the filter mode)."""
     where = p.add_mutually_exclusive_group()
     where.add_argument("--restored-field", default="restored",
                        help="field for the restored text (default: restored)")
@@ -53,6 +68,12 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
                         f"(default {MAX_SPIN})")
     p.add_argument("--spun-output", metavar="FILE",
                    help="filter mode: write spun documents here instead of dropping them")
+    p.add_argument("--error-field", default="error", help="field for per-record errors (default: error)")
+    p.add_argument("--summary", metavar="FILE", help="also write the summary as JSON here")
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    """How the run goes: workers, order, resuming, limits, progress."""
     p.add_argument("-j", "--jobs", type=int, default=1,
                    help=f"worker processes (default 1; inputs under {SMALL_INPUT // 1024} KB use one)")
     p.add_argument("--unordered", action="store_true",
@@ -69,29 +90,8 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
                    help=f"records per task sent to a worker (default {DEFAULT_CHUNK_RECORDS})")
     p.add_argument("--checkpoint-every", type=int, default=DEFAULT_CHECKPOINT_EVERY,
                    help=f"records between checkpoints (default {DEFAULT_CHECKPOINT_EVERY})")
-    p.add_argument("--error-field", default="error", help="field for per-record errors (default: error)")
-    p.add_argument("--summary", metavar="FILE", help="also write the summary as JSON here")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
-    p.add_argument("--lm", default="ngram", help="language model: ngram (default), gemma (neural rescoring, needs "
-                   "restore[neural]), an n-gram model file, or a Hugging Face model folder")
-    p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
-                   help="extra lexicon: pairs, a PPS export or a spinner thesaurus (see restore text -h); "
-                        "repeatable")
-    from ..cli import add_lexicon_options
-    add_lexicon_options(p, pooled=True)
-    p.add_argument("--learn", action="store_true",
-                   help="two passes: first learn the spinners' substitutions from the spun copies in the inputs "
-                        "whose sources are there too (restore learn), then restore every record with them as a "
-                        "spinner dictionary (--lexicon-trust becomes dictionary unless given); a linked copy gets "
-                        "its source's text and source_id")
-    p.add_argument("--lexicon-only", action="store_true",
-                   help="use only the --lexicon files, not the bundled lexicons")
-    p.add_argument("--no-wordnet", action="store_true", help="leave out WordNet inverse-thesaurus candidates")
-    p.add_argument("--min-confidence", type=float, default=0.5,
-                   help="apply only edits at least this confident (default 0.5)")
-    p.set_defaults(func=cmd_batch)
-    return p
 
 
 def _looks_like_address(value: str) -> bool:
@@ -136,8 +136,8 @@ def cmd_batch(args) -> int:
         if value < low:
             print(f"restore batch: error: {name} must be at least {low}", file=sys.stderr)
             return EXIT_USAGE
-    if args.lexicon_only and not args.lexicon:
-        print("restore batch: error: --lexicon-only needs at least one --lexicon", file=sys.stderr)
+    if problem := check_engine_options(args):
+        print(f"restore batch: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.jobs > 1 and not args.dask and _small(inputs):
         args.jobs = 1  # starting workers would cost more than they save (measured: see _small)
@@ -229,9 +229,8 @@ def _learned_table(args, inputs: list[str], copies: list[Path]) -> tuple[str, st
 
 def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...], sources: str | None = None) -> int:
     lm = args.lm if args.lm == "ngram" or not Path(args.lm).exists() else str(Path(args.lm).resolve())
-    from ..cli import lexicon_options
     spec = RestorerSpec(lm=lm, lexicons=lexicons, lexicon_only=args.lexicon_only, wordnet=not args.no_wordnet,
-                        min_confidence=args.min_confidence, **lexicon_options(args))
+                        min_confidence=args.min_confidence, profile=args.profile, **lexicon_keywords(args))
     try:  # fail early on a bad lexicon or model, before any worker starts
         if args.jobs <= 1 and not args.dask:
             restorer_for(spec)

@@ -47,13 +47,14 @@ class RestorerSpec:
     lexicon_format: str | None = None    # how to read ``lexicons`` (restore.dictionary); None: detected
     lexicon_trust: str | None = None
     spinner_mode: str = "auto"
+    profile: str = "news"                # "science": the term lexicon and the unlisted-phrase detector
     knobs: tuple[tuple[str, object], ...] = ()   # other decoder settings, as (name, value) pairs
 
     def build(self):
         from ..api import Restorer
         from ..lexicon import Lexicon
         how = {"lexicon_format": self.lexicon_format, "lexicon_trust": self.lexicon_trust,
-               "min_confidence": self.min_confidence, "spinner_mode": self.spinner_mode, **dict(self.knobs)}
+               "min_confidence": self.min_confidence, "spinner_mode": self.spinner_mode, "profile": self.profile, **dict(self.knobs)}
         if self.lexicon_only:
             return Restorer(self.lm, lexicon=Lexicon(), lexicons=self.lexicons, **how)
         return Restorer(self.lm, lexicons=self.lexicons, wordnet=self.wordnet, **how)
