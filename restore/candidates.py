@@ -37,6 +37,11 @@ class CandidateSpan:
         return [o.text + self.possessive for o in self.options]
 
 
+# Channel weight of "twelve,000" -> "12,000" (a number spelled out with its digit groups kept): the
+# spinner's word-for-digit rule is deterministic, so the pair is near-certain wherever it fits.
+NUMBER_WEIGHT = 0.9
+
+
 def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_options: int = 8,
                     source_scale: Callable[[str], float] | None = None, min_ratio: float = 0.02) -> list[CandidateSpan]:
     """All candidate spans of a document, in order of start token (overlaps allowed).
@@ -61,7 +66,7 @@ def find_candidates(text: str, tokens: list[Token], lexicon: Lexicon, max_option
             out.append(_span(text, tokens, i, end, options, suffix))
         digits = spelled_with_groups(norms[i])
         if digits is not None:
-            out.append(_span(text, tokens, i, i + 1, [Entry(digits, 0.9, "numbers", (digits,))], ""))
+            out.append(_span(text, tokens, i, i + 1, [Entry(digits, NUMBER_WEIGHT, "numbers", (digits,))], ""))
     return out
 
 

@@ -136,12 +136,17 @@ def _side_logprob(lm, history: tuple[str, ...], words: list[str]) -> float:
     return total
 
 
+# A difference longer than this many words a side is an edit (a paragraph added or cut), not a spin:
+# it says nothing about which copy was spun, so it casts no direction vote.
+MAX_VOTE_SIDE = 6
+
+
 def direction_votes(lm, a: list[str], b: list[str], ops) -> tuple[int, int, float]:
     """(places where ``a`` reads better, places where ``b`` does, summed log-ratio b over a)."""
     va = vb = 0
     total = 0.0
     for eq, i1, i2, j1, j2 in ops:
-        if eq or i2 - i1 > 6 or j2 - j1 > 6:
+        if eq or i2 - i1 > MAX_VOTE_SIDE or j2 - j1 > MAX_VOTE_SIDE:
             continue
         history = tuple(a[max(0, i1 - 2):i1])
         after = a[i2:i2 + 2] if a[i2:i2 + 2] == b[j2:j2 + 2] else []

@@ -10,6 +10,13 @@ only own same too very can will just should would could may might must shall als
 after before up down out off again once""".split())
 
 
+# A filler spelled like the spun word (a letter or two apart in a word of five or more: "customise" and
+# "customize", "programme" and "program") counts as related: spinners swap spellings. 0.8 normalised
+# Levenshtein similarity is two edits in ten letters; shorter words that close differ in meaning.
+SPELLING_MIN_LENGTH = 5
+SPELLING_SIMILARITY = 0.8
+
+
 def related(filler: str, spun: str, lexicon) -> bool:
     """Whether a model's filler may be what ``spun`` was spun from: thesaurus link, shared stem, or spelling."""
     f, s = filler.lower(), spun.lower()
@@ -24,7 +31,7 @@ def related(filler: str, spun: str, lexicon) -> bool:
     if _stem(f) == _stem(s) and len(_stem(f)) >= 4:
         return True
     from rapidfuzz.distance import Levenshtein
-    return min(len(f), len(s)) >= 5 and Levenshtein.normalized_similarity(f, s) >= 0.8
+    return min(len(f), len(s)) >= SPELLING_MIN_LENGTH and Levenshtein.normalized_similarity(f, s) >= SPELLING_SIMILARITY
 
 
 def _stem(word: str) -> str:
