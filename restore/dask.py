@@ -79,9 +79,9 @@ def restore_records(records, job: Job) -> list[dict]:
     for rec in records:
         if not isinstance(rec, dict):
             rec = {job.field: rec}
-        record, _, _, _, _, dest = apply_job(restorer, job, rec)
-        if dest != DROP:
-            out.append(record)
+        outcome = apply_job(restorer, job, rec)
+        if outcome.dest != DROP:
+            out.append(outcome.record)
     return out
 
 
@@ -125,8 +125,9 @@ def restore_partition(df, field: str = "text", *, mode: str = "restore", restore
             record = {}  # missing (NaN / None): reported as a missing field
         else:
             record = {job.field: value}
-        result, _, _, _, _, dest = apply_job(restorer_obj, job, record)
-        keep.append(dest != DROP)
+        outcome = apply_job(restorer_obj, job, record)
+        result = outcome.record
+        keep.append(outcome.dest != DROP)
         texts.append(result.get(out_field) if mode == "restore" else None)
         scores.append(result.get("spin_score"))
         extras.append(json.dumps(result[extra_col], ensure_ascii=False) if extra_col and extra_col in result else None)

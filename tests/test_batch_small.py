@@ -33,3 +33,21 @@ def test_one_document_is_singular_and_jobs_fall_back(tmp_path, capsys, monkeypat
     err = capsys.readouterr().err
     assert "1 document," in err and "1 documents" not in err
     assert started == []   # no worker pool for a one-line input
+
+
+def test_every_output_kind_has_what_the_runner_needs(tmp_path):
+    from restore.batch import FolderOutput, Output, ParquetOutput, StdoutOutput, StreamOutput
+    from restore.batch.outputs import DeviceOutput
+    needed = [name for name in vars(Output) if not name.startswith("_")]
+    assert {"open", "write", "checkpoint", "finalize", "discard"} <= set(needed)
+    for kind in (StreamOutput, ParquetOutput, FolderOutput, StdoutOutput, DeviceOutput):
+        missing = [name for name in needed if not callable(getattr(kind, name, None))]
+        assert not missing, (kind.__name__, missing)
+
+
+def test_a_record_outcome_is_named_and_an_error_counts_once():
+    from restore.batch import MAIN, Outcome
+    from restore.batch.records import failed
+    out = failed({"error": "missing field 'text'"})
+    assert out.dest == MAIN and out.error == 1 and out.words == out.edits == out.spun == 0
+    assert Outcome({"x": 1}, words=5)._replace(record=b"{}").words == 5

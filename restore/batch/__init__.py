@@ -27,12 +27,13 @@ from .command import add_batch_parser, cmd_batch
 from .inputs import InputFile, Reader, expand_inputs, split_suffix
 from .outputs import FolderOutput, ParquetOutput, StdoutOutput, StreamOutput, output_format
 from .parallel import restore_parallel
-from .records import (DROP, MAIN, MANIFEST, MODES, SIDE, STATE_VERSION, Job, RestorerSpec, SetupError, Stats,
-                      apply_job, process_chunk, restorer_for)
+from .outputs import Output
+from .records import (DROP, MAIN, MANIFEST, MODES, SIDE, STATE_VERSION, Job, Outcome, RestorerSpec, SetupError,
+                      Stats, apply_job, process_chunk, restorer_for)
 from .report import Summary
 from .runner import Options, _Run, run  # noqa: F401  (_Run: for tests)
 
 __all__ = ["DROP", "MAIN", "MANIFEST", "MODES", "SIDE", "STATE_VERSION", "FolderOutput", "InputFile", "Job",
-           "Options", "ParquetOutput", "Reader", "RestorerSpec", "SetupError", "Stats", "StdoutOutput",
+           "Options", "Outcome", "Output", "ParquetOutput", "Reader", "RestorerSpec", "SetupError", "Stats", "StdoutOutput",
            "StreamOutput", "Summary", "add_batch_parser", "apply_job", "cmd_batch", "expand_inputs",
            "output_format", "process_chunk", "restore_parallel", "restorer_for", "run", "split_suffix"]

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import InputError
 from ..outfile import atomic_write_bytes, is_special, open_special, real_target, replace_into
@@ -41,6 +42,21 @@ def _fsync(fileobj) -> None:
         os.fsync(fileobj.fileno())
     except (OSError, io.UnsupportedOperation):
         pass
+
+
+class Output(Protocol):
+    """What the runner needs of an output. Records go to a partial file; a checkpoint says how far it is
+    good, so an interrupted run resumes from there; ``finalize`` renames it into place atomically and
+    ``discard`` removes it. Implemented by StreamOutput (JSONL/CSV), ParquetOutput, FolderOutput (one text
+    file a record), StdoutOutput and DeviceOutput (a FIFO or device: streamed, no resume)."""
+
+    def open(self, state: dict | None) -> None: ...           # state: the last checkpoint, when resuming
+    def write(self, payloads: list) -> None: ...              # records, or JSON lines already encoded
+    def checkpoint(self) -> dict: ...
+    def has_partial(self) -> bool: ...
+    def close(self) -> None: ...
+    def finalize(self) -> None: ...
+    def discard(self) -> None: ...
 
 
 class StreamOutput:

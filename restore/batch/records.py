@@ -7,7 +7,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import SetupError
 from ..api import MAX_SPIN
@@ -116,8 +116,26 @@ class Stats:
 
 
 
-def process_chunk(job: Job, items: list[tuple]) -> list[tuple]:
-    """Process a chunk of reader items; returns ``(index, dest, payload, words, edits, spun, error)``."""
+class Outcome(NamedTuple):
+    """What one input record became: the output record (a dict, or its JSON line once encoded), where it
+    goes (``MAIN``, ``SIDE`` or ``DROP``), and what it adds to the run's counts."""
+
+    record: object
+    dest: int = MAIN
+    words: int = 0
+    edits: int = 0
+    spun: int = 0
+    error: int = 0
+
+
+def failed(record: dict) -> Outcome:
+    """A record that carries an error: written to the main output, counted as an error."""
+    return Outcome(record, MAIN, error=1)
+
+
+def process_chunk(job: Job, items: list[tuple]) -> list[tuple[int, Outcome]]:
+    """Process a chunk of reader items: ``(index, outcome)`` for each, the record JSON-encoded when the
+    output is JSON lines (encoding in the worker spreads that cost too)."""
     try:
         restorer = restorer_for(job.spec)
     except Exception as exc:
@@ -125,17 +143,16 @@ def process_chunk(job: Job, items: list[tuple]) -> list[tuple]:
     out = []
     for index, kind, data, source in items:
         try:
-            record, words, edits, spun, error, dest = _process_item(restorer, job, kind, data, source)
+            outcome = _process_item(restorer, job, kind, data, source)
         except Exception as exc:  # a bug must not lose the record: report it on the record
-            record = {job.error_field: f"internal error: {type(exc).__name__}: {exc}", "source": source}
-            words = edits = spun = 0
-            error, dest = 1, MAIN
-        payload = encode_json_line(record) if job.encode_jsonl else record
-        out.append((index, dest, payload, words, edits, spun, error))
+            outcome = failed({job.error_field: f"internal error: {type(exc).__name__}: {exc}", "source": source})
+        if job.encode_jsonl:
+            outcome = outcome._replace(record=encode_json_line(outcome.record))
+        out.append((index, outcome))
     return out
 
 
-def _process_item(restorer, job: Job, kind: int, data, source: str):
+def _process_item(restorer, job: Job, kind: int, data, source: str) -> Outcome:
     err = job.error_field
     if kind == LINE:
         record = parse_json_line(data, source, err)
@@ -152,7 +169,7 @@ def _process_item(restorer, job: Job, kind: int, data, source: str):
     else:
         record = dict(data)
     if err in record and kind != RECORD:
-        return record, 0, 0, 0, 1, MAIN
+        return failed(record)
     return apply_job(restorer, job, record)
 
 
@@ -170,14 +187,14 @@ def item_text(kind: int, data, field: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def apply_job(restorer, job: Job, record: dict):
-    """Restore/detect/filter one record in place of a copy; returns (record, words, edits, spun, error, dest)."""
+def apply_job(restorer, job: Job, record: dict) -> Outcome:
+    """Restore, detect or filter one record (a copy: the input record is left as it was)."""
     record = dict(record)
     text = record.get(job.field, _MISSING)
     problem = check_text(text, job.field, job.max_chars)
     if problem:
         record[job.error_field] = problem
-        return record, 0, 0, 0, 1, MAIN
+        return failed(record)
     try:
         source = _source_of(job.sources, text) if job.sources and job.mode == "restore" else None
         if source is not None:
@@ -187,7 +204,7 @@ def apply_job(restorer, job: Job, record: dict):
             record["spin_score"] = None
             if job.edits:
                 record["edits"] = []
-            return record, len(text.split()), 0, 1, 0, MAIN
+            return Outcome(record, MAIN, words=len(text.split()), spun=1)
         if job.sources and job.mode == "restore":
             record["source_id"] = None
         if job.mode == "restore":
@@ -207,12 +224,12 @@ def apply_job(restorer, job: Job, record: dict):
             score = detection.spin_score
     except Exception as exc:
         record[job.error_field] = f"{type(exc).__name__}: {exc}"
-        return record, 0, 0, 0, 1, MAIN
+        return failed(record)
     spun = int(score > job.max_spin)
     dest = MAIN
     if job.mode == "filter" and spun:
         dest = SIDE if job.route_spun else DROP
-    return record, len(text.split()), n_edits, spun, 0, dest
+    return Outcome(record, dest, words=len(text.split()), edits=n_edits, spun=spun)
 
 
 _MISSING = object()

@@ -19,7 +19,8 @@ from .inputs import InputFile, Reader, expand_inputs
 from .outputs import output_format
 from .parallel import _restore_texts, restore_parallel  # noqa: F401  (importable from here, as before)
 from .records import (CHUNK_BYTES, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHUNK_RECORDS, DEFAULT_MAX_RECORD_BYTES,
-    Job, MAIN, MODES, SIDE, STATE_VERSION, SetupError, Stats, TEXT, encode_json_line, process_chunk)
+    Job, MAIN, MODES, SIDE, STATE_VERSION, SetupError, Stats, TEXT, Outcome, encode_json_line, failed,
+    process_chunk)
 from .report import Summary, _count, _PlainBar, _Progress  # noqa: F401  (importable from here, as before)
 from .targets import (_check_paths, _identity, _make_output, _state_path, _written_paths,  # noqa: F401
                       added_columns)
@@ -248,16 +249,16 @@ class _Run:
         if chunk:
             yield chunk
 
-    def _write(self, results: list[tuple]) -> None:
+    def _write(self, results: list[tuple[int, Outcome]]) -> None:
         every = max(1, self.options.checkpoint_every)
         main, side = self.outputs[0], self.outputs[1] if len(self.outputs) > 1 else None
         batch_main, batch_side = [], []
-        for index, dest, payload, words, edits, spun, error in results:
-            if dest == MAIN:
-                batch_main.append(payload)
-            elif dest == SIDE:
-                batch_side.append(payload)
-            self.stats.add(words, edits, spun, error, dest)
+        for index, out in results:
+            if out.dest == MAIN:
+                batch_main.append(out.record)
+            elif out.dest == SIDE:
+                batch_side.append(out.record)
+            self.stats.add(out.words, out.edits, out.spun, out.error, out.dest)
             if index == self.low:
                 self.low += 1
                 while self.low in self.extra:
@@ -338,8 +339,8 @@ class _Run:
                                "run the same command with --resume to continue") from None
         except Exception as exc:  # the chunk as a whole failed: every record in it gets the error
             message = f"worker failed: {type(exc).__name__}: {exc}"
-            return [(index, MAIN, self._error_payload({self.job.error_field: message, "source": source}),
-                     0, 0, 0, 1) for index, _, _, source in fut.chunk]
+            return [(index, failed(self._error_payload({self.job.error_field: message, "source": source})))
+                    for index, _, _, source in fut.chunk]
 
     def _error_payload(self, record: dict):
         if self.job.encode_jsonl:

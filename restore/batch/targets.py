@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..outfile import is_special, real_target
 from .inputs import InputFile
-from .outputs import DeviceOutput, FolderOutput, ParquetOutput, StdoutOutput, StreamOutput
+from .outputs import DeviceOutput, FolderOutput, Output, ParquetOutput, StdoutOutput, StreamOutput
 from .records import MANIFEST, Job
 
 
@@ -31,7 +31,7 @@ def added_columns(job: Job) -> tuple[str, ...]:
     return tuple(cols)
 
 
-def _make_output(path: str, fmt: str, compression, job: Job):
+def _make_output(path: str, fmt: str, compression, job: Job) -> Output:
     if path == "-":
         if fmt != "jsonl":
             raise InputError("standard output takes JSONL only")
