@@ -171,8 +171,11 @@ def cluster_executor(address: str | None, workers: int = 1) -> tuple[Any, bool, 
     if address in (None, "local"):
         # A Ctrl-C reaches every process of the terminal's group. The run handles it in this process
         # (checkpoint kept, cluster closed); worker processes that saw it too would print tracebacks
-        # of the tasks it cancelled. So they start with SIGINT ignored (inherited), and log errors only.
-        client = _without_sigint(lambda: get_client(address, n_workers=max(1, workers), silence_logs=logging.ERROR))
+        # of the tasks it cancelled. So they start with SIGINT ignored (inherited). Their logs are silenced
+        # too: on a loaded machine a worker's heartbeat can meet the scheduler closing and log an ERROR
+        # with a traceback; a task that fails reaches this process as its exception anyway.
+        client = _without_sigint(lambda: get_client(address, n_workers=max(1, workers),
+                                                    silence_logs=logging.CRITICAL))
     else:
         client = get_client(address)
     if address not in (None, "local"):
