@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     detect = sub.add_parser("detect", parents=[common], help="print spun-looking spans and the spin score")
     detect.set_defaults(func=cmd_detect)
     __import__("restore.batch", fromlist=["add_batch_parser"]).add_batch_parser(sub)
-    from .learn import add_learn_parser
+    from .learn_command import add_learn_parser
     add_learn_parser(sub)
     from .bench import add_bench_parser
     add_bench_parser(sub)

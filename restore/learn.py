@@ -166,14 +166,15 @@ class Link:
     source: int
     similarity: float
     confidence: float
-    ops: list | None = None
+    ops: list | None = None     # the word alignment, for mining; None for a rewritten copy (not mined)
+    kind: str = "spun"          # "spun" (shares wording) or "rewritten" (shares meaning: restore.rewritten)
 
 
 class Linker:
     """Finds (spun copy, source) pairs among prepared documents."""
 
     def __init__(self, lm=None, bands: int = BANDS, min_similarity: float = MIN_SIMILARITY,
-                 min_confidence: float = MIN_CONFIDENCE) -> None:
+                 min_confidence: float = MIN_CONFIDENCE, rewritten=None) -> None:
         if lm is None:
             from .lm import NgramLM
             lm = NgramLM()
@@ -181,6 +182,9 @@ class Linker:
         self.bands = bands
         self.min_similarity = min_similarity
         self.min_confidence = min_confidence
+        # a restore.rewritten.RewriteVerifier: also link copies that share meaning, not wording
+        self.rewritten = rewritten
+        self._by_meaning: set[tuple[int, int]] = set()
         self.stats: dict[str, float] = {}
 
     def link(self, docs: list[Doc]) -> tuple[list[Link], list[tuple[int, int]]]:
@@ -207,7 +211,30 @@ class Linker:
                 edges[(i, j)] = edge
         self.stats.update(banded=banded, candidates=len(cand), verified=len(edges), duplicates=len(duplicates),
                           lsh_seconds=round(t1 - t0, 2), verify_seconds=round(time.perf_counter() - t1, 2))
+        if self.rewritten is not None:
+            self._link_by_meaning(docs, unique, edges)
         return self._resolve(docs, edges), duplicates
+
+    def _link_by_meaning(self, docs: list[Doc], unique: list[int], edges: dict) -> None:
+        """Add the verified pairs of rewritten copies (restore.rewritten) to ``edges``."""
+        from .rewritten import REWRITE_CONFIDENCE, key_candidates
+        t0 = time.perf_counter()
+        todo = [pair for pair in key_candidates(docs, unique) if pair not in edges]
+        # pairs that share wording but whose word votes leave the direction open (a restructured rewrite)
+        weak = [pair for pair, (_, va, vb, _) in edges.items() if max(va, vb) / max(1, va + vb) < self.min_confidence]
+        self.rewritten.prepare([docs[i] for i in sorted({i for pair in todo + weak for i in pair})])
+        tried = len(todo) + len(weak)
+        for i, j in todo + weak:
+            edge = self.rewritten.verify(docs[i], docs[j])
+            if edge is None:
+                continue
+            _, va, vb, _ = edge
+            if (i, j) in edges and max(va, vb) / max(1, va + vb) < REWRITE_CONFIDENCE:
+                continue   # the sentences cannot tell the direction either: keep the word edge
+            edges[(i, j)] = edge
+            self._by_meaning.add((i, j))
+        self.stats.update(meaning_candidates=tried, meaning_verified=len(self._by_meaning),
+                          meaning_seconds=round(time.perf_counter() - t0, 2))
 
     def _verify(self, da: Doc, db: Doc):
         a, b = da.norms, db.norms
@@ -217,6 +244,14 @@ class Linker:
             return None
         va, vb, llr = direction_votes(self.lm, a, b, ops)
         return sim, va, vb, llr   # the alignment is not kept: redone for the pairs that become links
+
+    def _needed(self, key: tuple[int, int]) -> float:
+        """The direction confidence a pair must reach: sentence votes of a rewrite are fewer and coarser
+        than the word votes of a spin (restore.rewritten.REWRITE_CONFIDENCE)."""
+        if key in self._by_meaning:
+            from .rewritten import REWRITE_CONFIDENCE
+            return REWRITE_CONFIDENCE
+        return self.min_confidence
 
     def _resolve(self, docs: list[Doc], edges: dict) -> list[Link]:
         """In each cluster of verified pairs, the record that reads best against the others is the source."""
@@ -240,54 +275,58 @@ class Linker:
             wins = {m: [0, 0.0] for m in members}   # pairs won confidently, summed log-ratio
             for i, j, sim, va, vb, llr in cluster_edges[root]:
                 conf_i, conf_j = va / max(1, va + vb), vb / max(1, va + vb)
-                wins[i][0] += conf_i >= self.min_confidence
-                wins[j][0] += conf_j >= self.min_confidence
+                need = self._needed((i, j))
+                wins[i][0] += conf_i >= need
+                wins[j][0] += conf_j >= need
                 wins[i][1] -= llr
                 wins[j][1] += llr
             best = max(sorted(members), key=lambda m: (wins[m][0], wins[m][1]))
             if wins[best][0] == 0:
                 continue   # copies only: no member reads clearly better than the others
             for m in sorted(members):
-                if m == best:
-                    continue
-                key = (min(m, best), max(m, best))
-                edge = edges.get(key) or self._verify(docs[key[0]], docs[key[1]])
-                if edge is None:
-                    continue
-                sim, va, vb, llr = edge
-                conf = (va if best == key[0] else vb) / max(1, va + vb)
-                if conf >= self.min_confidence:
-                    ops = blocks(docs[m].norms, docs[best].norms)
-                    links.append(Link(m, best, round(sim, 4), round(conf, 4), ops))
+                link = self._link(docs, m, best, edges) if m != best else None
+                if link is not None:
+                    links.append(link)
         links.sort(key=lambda link: (link.spun, link.source))
         return links
+
+
+    def _link(self, docs: list[Doc], m: int, best: int, edges: dict) -> Link | None:
+        """The link of cluster member ``m`` to the cluster's source ``best``, when its direction holds."""
+        key = (min(m, best), max(m, best))
+        edge = edges.get(key) or self._verify(docs[key[0]], docs[key[1]])
+        if edge is not None and key not in self._by_meaning:
+            sim, va, vb, _ = edge
+            conf = (va if best == key[0] else vb) / max(1, va + vb)
+            if conf >= self.min_confidence:
+                return Link(m, best, round(sim, 4), round(conf, 4), blocks(docs[m].norms, docs[best].norms))
+        if self.rewritten is None:
+            return None
+        # A copy tied to the cluster through another copy only, or restructured so that its word votes are
+        # inconclusive: the sentences decide, and it is linked as a rewrite (restored by source, not mined).
+        if key not in self._by_meaning:
+            edge = self.rewritten.verify(docs[key[0]], docs[key[1]])
+            if edge is None:
+                return None
+            self._by_meaning.add(key)
+        sim, va, vb, _ = edge
+        conf = (va if best == key[0] else vb) / max(1, va + vb)
+        if conf < self._needed(key):
+            return None
+        return Link(m, best, round(sim, 4), round(conf, 4), None, "rewritten")
 
 
 def note(msg: str) -> None:
     print(f"restore learn: {msg}", file=sys.stderr)
 
 
-def add_learn_parser(sub) -> None:
-    """Register ``restore learn`` on the CLI's subparsers."""
-    from .batch.records import INPUT_FORMATS
-    p = sub.add_parser("learn", help="learn a spinner's substitutions from spun copies and their sources in a corpus",
-                       description="Link spun copies to their sources among the records of a corpus and write the "
-                                   "substitutions the spinner made as a lexicon TSV (load it with --lexicon).")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders, as for restore batch")
-    p.add_argument("-o", "--output", required=True, help="learned lexicon (TSV), written atomically")
-    p.add_argument("--links", metavar="FILE", help="also write the links as JSONL (spun id, source id, similarity, "
-                                                  "direction confidence; exact duplicates too)")
-    p.add_argument("--field", default="text", help="the text field/column (default: text)")
-    p.add_argument("--id-field", default="id", help="the record id field (default: id; else the record's place)")
-    p.add_argument("--format", dest="input_format", choices=INPUT_FORMATS, default="auto")
-    p.add_argument("--min-count", type=int, default=2, help="keep pairs seen at least this often (default 2)")
-    p.add_argument("--min-similarity", type=float, default=MIN_SIMILARITY,
-                   help=f"share of words in shared runs for a link (default {MIN_SIMILARITY})")
-    p.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE,
-                   help=f"share of differing places where the source must read better (default {MIN_CONFIDENCE})")
-    p.add_argument("--summary", metavar="FILE", help="also write the summary as JSON here")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
-    p.set_defaults(func=cmd_learn)
+def make_linker(rewritten: bool = False, **options) -> Linker:
+    """A Linker; ``rewritten`` adds the sentence-meaning verifier (loads the sentence model)."""
+    linker = Linker(**options)
+    if rewritten:
+        from .rewritten import RewriteVerifier
+        linker.rewritten = RewriteVerifier(linker.lm)
+    return linker
 
 
 def learn(docs: list[Doc], *, min_count: int = 2, linker: Linker | None = None):
@@ -300,45 +339,6 @@ def learn(docs: list[Doc], *, min_count: int = 2, linker: Linker | None = None):
     links, duplicates = linker.link(docs)
     miner = Miner()
     for link in links:
-        link.substitutions = miner.add(docs[link.spun], docs[link.source], link.ops)
+        link.substitutions = miner.add(docs[link.spun], docs[link.source], link.ops) if link.ops else 0
         link.ops = None
     return links, duplicates, miner, miner.table(min_count)
-
-
-def cmd_learn(args) -> int:
-    import json
-    from .cli import EXIT_OK, EXIT_USAGE, check_output
-    from .mining import table_tsv
-    from .outfile import atomic_write_bytes
-    if args.min_count < 1:
-        print("restore learn: error: --min-count must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
-    for path in filter(None, (args.output, args.links, args.summary)):
-        check_output(path, args.inputs)
-    t0 = time.perf_counter()
-    docs = read_docs(args.inputs, args.field, args.id_field, args.input_format)
-    bad = [d for d in docs if d.problem]
-    for d in bad[:5]:
-        note(f"skipping record {d.id}: {d.problem}")
-    linker = Linker(min_similarity=args.min_similarity, min_confidence=args.min_confidence)
-    links, duplicates, miner, rows = learn(docs, min_count=args.min_count, linker=linker)
-    summary = {"records": len(docs), "unreadable": len(bad), "duplicates": len(duplicates), "links": len(links),
-               "substitutions": sum(miner.pairs.values()), "pair_types": len(miner.pairs), "learned": len(rows),
-               "estimated_coverage": round(miner.coverage(), 4), "seconds": round(time.perf_counter() - t0, 2),
-               **linker.stats}
-    header = (f"learned by restore learn from {len(links)} linked copies: {summary['substitutions']} substitutions, "
-              f"{len(rows)} pairs seen at least {args.min_count} times")
-    atomic_write_bytes(args.output, table_tsv(rows, header).encode("utf-8"))
-    if args.links:
-        lines = [{"spun": docs[k.spun].id, "source": docs[k.source].id, "similarity": k.similarity,
-                  "direction_confidence": k.confidence, "substitutions": k.substitutions} for k in links]
-        lines += [{"duplicate": docs[i].id, "of": docs[j].id, "similarity": 1.0} for i, j in duplicates]
-        atomic_write_bytes(args.links, "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode())
-    if args.summary:
-        atomic_write_bytes(args.summary, (json.dumps(summary, indent=1) + "\n").encode())
-    if not args.quiet:
-        note(f"{len(docs):,} records ({len(bad)} unreadable, {len(duplicates)} exact duplicates), "
-             f"{len(links):,} copies linked to their source, {summary['substitutions']:,} substitutions learned "
-             f"({len(miner.pairs):,} pair types, {len(rows):,} seen at least {args.min_count} times), estimated "
-             f"coverage {summary['estimated_coverage']:.0%}, {summary['seconds']:.1f} s")
-    return EXIT_OK

@@ -47,6 +47,9 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
                         "whose sources are there too (restore learn), then restore every record with them as a "
                         "spinner dictionary (--lexicon-trust becomes dictionary unless given); a linked copy gets "
                         "its source's text and source_id")
+    p.add_argument("--rewritten", action="store_true",
+                   help="with --learn: also link copies rewritten sentence by sentence (translation round trips, "
+                        "paraphrases) by sentence meaning, and give them their source's text")
     p.set_defaults(func=cmd_batch)
     return p
 
@@ -208,11 +211,11 @@ def _learned_table(args, inputs: list[str], copies: list[Path]) -> tuple[str, st
     """The first pass of ``--learn``: the table ``restore learn`` would write, and the linked copies' sources
     (text hash -> [source id, source text]), in temporary files named by their content (the same corpus
     gives the same names, so ``--resume`` sees the same run)."""
-    from ..learn import learn, note, read_docs
+    from ..learn import learn, make_linker, note, read_docs
     from ..mining import table_tsv
     from .records import source_key
     docs = read_docs(inputs, args.field, "id", args.input_format, args.max_chars)
-    links, duplicates, miner, rows = learn(docs)
+    links, duplicates, miner, rows = learn(docs, linker=make_linker(args.rewritten))
     data = table_tsv(rows, f"learned from {len(links)} linked copies").encode("utf-8")
     sources = {source_key(docs[k.spun].text): [docs[k.source].id, docs[k.source].text] for k in links}
     if not args.quiet:
