@@ -144,8 +144,8 @@ def run(limit: int | None, model_path: Path | None, with_kinds: bool) -> tuple[d
 
 def report(result: dict) -> str:
     lines = [f"test split: {result['clean_documents']} clean documents, {result['spun_documents']} spun copies; "
-             f"features {result['features_words_per_second']:,} words per CPU second; clean documents flagged at the shipped "
-             f"threshold: {result['clean_flagged_at_shipped']:.1%}",
+             f"features {result['features_words_per_second']:,} words per CPU second; clean documents flagged "
+             f"at the shipped threshold: {result['clean_flagged_at_shipped']:.1%}",
              "spinner   rate  achieved  docs  AUC     flagged@1%clean  flagged@shipped"]
     for c in result["cells"]:
         rate = c["rate"] if isinstance(c["rate"], str) else f"{c['rate']:.2f}"

@@ -1,13 +1,13 @@
 """Document-level signs of rewriting that need no spinner dictionary.
 
 The spin score counts the spans a *known* lexicon can undo, so a spinner whose dictionary is not in the
-lexicons ("pronounced" for said, "homeloan" for home loan) scores like clean text. Whatever its
+lexicons ("polity" for government, "homeloan" for home loan) scores like clean text. Whatever its
 dictionary, though, a spinner leaves traces a language model can see: it puts words where they do not
 collocate with their neighbours, prefers rarer words than a writer would, writes words the vocabulary
 does not know, and so on. ``features`` measures such traces per document, cheaply (a few trigram queries
-per word, no decoding); ``RewriteModel`` combines them with a logistic model fitted on development
+per word, no decoding); ``RewriteModel`` combines them with logistic heads fitted on development
 documents (``models/rewriting.json``, written by ``scripts/fit_rewriting.py``) into ``rewrite_score``,
-the probability that the document was machine-rewritten, and a calibrated ``kind``.
+the probability that the document was machine-rewritten, and a calibrated ``kind`` (docs/rewriting.md).
 
 Nothing here changes what is restored: detection only.
 """
@@ -110,15 +110,15 @@ def features(text: str, lm: LanguageModel) -> dict[str, float]:
     * ``lift``: mean lift of in-vocabulary words;
     * ``cold`` / ``cold_content``: share of words (of content words) with a lift below ``COLD_LIFT``,
       i.e. word pairs the model has not seen together;
-    * ``island``: share of lower-case content words cold on the left whose right neighbour is cold too: a word
-      dropped into a sentence from outside;
+    * ``island``: share of lower-case content words cold on the left whose right neighbour is cold
+      too: a word dropped into a sentence from outside;
     * ``commonness``: mean unigram ln-probability of lower-case content words; ``rare``: share of them
       rarer than ``RARE_LOGPROB`` (spinners pick rarer words than writers);
     * ``fit_*``: the *fit* of a lower-case content word is its lift plus the lift of the next word;
       their mean, share below 0 (``fit_neg``) and below -2 (``fit_low``), 10th percentile and median;
     * ``oov``: share of lower-case words the model does not know; ``joined``: distinct words that are
-      two common words written together, per word; ``spelled``: share of words that are numbers above ten written
-      in words, which news writes in digits.
+      two common words written together, per word; ``spelled``: share of words that are numbers above
+      ten written in words, which news writes in digits.
 
     The features are read with the bundled trigram model whatever ``lm`` is (another model file, a
     neural model), since the shipped model was fitted on its numbers; ``lm`` saves a load when it is that
@@ -138,7 +138,8 @@ def features(text: str, lm: LanguageModel) -> dict[str, float]:
             "rare": c.rare / max(1, len(c.fits)), "fit_mean": sum(fits) / len(fits),
             "fit_neg": sum(f < 0 for f in fits) / len(fits), "fit_low": sum(f < LOW_FIT for f in fits) / len(fits),
             "fit_q10": fits[len(fits) // 10], "fit_median": fits[len(fits) // 2],
-            "oov": c.oov / max(1, c.lower), "joined": len(c.joined) / max(1, c.words), "spelled": c.spelled / max(1, c.words)}
+            "oov": c.oov / max(1, c.lower), "joined": len(c.joined) / max(1, c.words),
+            "spelled": c.spelled / max(1, c.words)}
 
 
 def _count_sentence(sent: list[Token], lm: LanguageModel, c: _Counts) -> None:

@@ -11,9 +11,12 @@ Model (``restore.rewriting.RewriteModel``): two heads over the features of ``res
 (bundled trigram model only), each an L2-penalised logistic regression of clean documents against the
 copies of the spinners that leave its kind of trace, the classes weighted equally, fitted by Newton's
 method; the largest standardised head logit is mapped to a probability by a two-parameter logistic fit
-on every development document. The decision threshold is the 99th percentile of the development clean documents' scores, so that
-about 1% of clean documents are flagged; ``spin_threshold`` is ``restore.api.MAX_SPIN``, the spin score
-the filters already use. Needs numpy and the bench extra (the spinners).
+on every development document. The decision threshold is the 99th percentile of the development clean
+documents' scores, so that about 1% of clean documents are flagged; ``spin_threshold`` is
+``restore.api.MAX_SPIN``, the spin score the filters already use. Needs numpy and the bench extra (the
+spinners) and Debian mythes-en-us.
+
+Regenerating with the same corpus and code gives the same file but for the ``fitted`` date.
 """
 
 from __future__ import annotations
