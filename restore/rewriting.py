@@ -229,7 +229,7 @@ class RewriteModel:
 
     A spinner leaves one kind of trace or another, rarely all: one linear model over every feature lets
     a strong sign of one kind be outvoted by the absence of the others, while the largest head score
-    keeps it. ``score = sigmoid(a * max_h z_h + b)``. A document whose spin score reaches
+    keeps it. ``score = sigmoid(a * max_h z_h + b)``. A document whose spin score is above
     ``spin_threshold`` is a "lexicon spinner" copy (the lexicons explain it); else one whose rewrite score
     reaches ``threshold`` is an "unknown spinner" copy; else "clean".
     """
@@ -246,7 +246,7 @@ class RewriteModel:
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
     def kind(self, spin_score: float, rewrite_score: float) -> str:
-        if spin_score >= self.spin_threshold:
+        if spin_score > self.spin_threshold:   # as the batch filter counts a document spun
             return "lexicon spinner"
         if rewrite_score >= self.threshold:
             return "unknown spinner"
