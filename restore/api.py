@@ -16,6 +16,8 @@ from .modes import choose_mode, for_mode, head_exposures, mode_evidence, shuffle
 from .edits import Edit, Flag, apply_edits, match_style
 from .lexicon import Lexicon, default_lexicon, is_dictionary
 from .lm import LanguageModel, NgramLM
+from .rewriting import RewriteModel, default_model as default_rewrite_model, features as rewriting_features
+from .rewriting import load_model as load_rewrite_model
 from .explain import Positions, lm_gain, reason, window
 from .segments import best_segmentation, share_spun
 from .tokenize import sentences, tokenize
@@ -70,15 +72,25 @@ class Restoration:
 
 @dataclass(frozen=True)
 class Detection:
-    """Spans that look spun, and the document's spin score in [0, 1]."""
+    """Spans that look spun, the document's spin score in [0, 1], and signs of rewriting.
+
+    ``spin_score`` counts what the lexicons can undo. ``rewrite_score`` (0..1, ``restore.rewriting``) is
+    the probability that the document was machine-rewritten, read from traces any spinner leaves
+    (words that do not fit their neighbours, joined words) whatever its dictionary. ``kind`` names the
+    document: "lexicon spinner" (the spin score is high), "unknown spinner" (only the rewrite score is)
+    or "clean".
+    """
 
     spans: list[Flag]
     spin_score: float
     spin_rate: float = 0.0
     spinner_mode: str | None = None
+    rewrite_score: float = 0.0
+    kind: str = "clean"
 
     def to_dict(self) -> dict:
         out = {"spin_score": round(self.spin_score, 4), "spin_rate": round(self.spin_rate, 4),
+               "rewrite_score": round(self.rewrite_score, 4), "kind": self.kind,
                "spans": [f.to_dict() for f in self.spans]}
         if self.spinner_mode:
             out["spinner_mode"] = self.spinner_mode
@@ -116,7 +128,8 @@ class Restorer:
     name, e.g. ``spinner_mode="head"`` for a dictionary spinner known to rewrite head words only.
     ``profile="science"`` adds the term lexicon and the detector of
     phrases no lexicon lists (``restore.science``); ``unlisted=True`` flags such phrases in any profile
-    without ever restoring them.
+    without ever restoring them. ``rewrite_model`` (a path) replaces the shipped rewriting model that
+    ``detect`` reads ``rewrite_score`` and ``kind`` with (``restore.rewriting``); restoring never uses it.
     """
 
     def __init__(self, lm: str | LanguageModel | None = "ngram", *, lexicons: Iterable[str | os.PathLike] = (),
@@ -124,7 +137,7 @@ class Restorer:
                  min_confidence: float = 0.5, flag_threshold: float = 0.5, window_chars: int = WINDOW_CHARS,
                  lexicon_format: str | None = None, lexicon_trust: str | None = None,
                  calibrate_confidence: bool = True, profile: str = "news", unlisted: bool = False,
-                 **knobs) -> None:
+                 rewrite_model: str | os.PathLike | None = None, **knobs) -> None:
         self.lm = make_lm(lm)
         if lexicon is None:
             self.lexicon = default_lexicon(lexicons, wordnet=wordnet, format=lexicon_format, trust=lexicon_trust)
@@ -140,6 +153,7 @@ class Restorer:
         # the map was fitted on the n-gram decoder's posteriors, and neural rescoring has its own scale
         fitted = calibrate_confidence and getattr(self.lm, "rescore", None) is None
         self.confidence = default_map() if fitted else identity
+        self._rewrite_model = load_rewrite_model(rewrite_model) if rewrite_model is not None else None
         self.unlisted = None
         if profile != "news" or unlisted:
             from .science import profile_hook
@@ -294,7 +308,20 @@ class Restorer:
         result = self.restore(text, progress)
         spans = best_segmentation(result.flags, lambda f: (f.start, f.end),
                                   lambda f: (float(f.restored), f.p_spun * len(tokenize(f.spun))))
-        return Detection(spans, result.spin_score, result.spin_rate, result.spinner_mode)
+        rewrite = self.rewrite_score(text)
+        return Detection(spans, result.spin_score, result.spin_rate, result.spinner_mode, rewrite,
+                         self.rewrite_model.kind(result.spin_score, rewrite))
+
+    @property
+    def rewrite_model(self) -> RewriteModel:
+        """The rewriting model: ``rewrite_model=`` of the constructor, else the shipped one (loaded once)."""
+        if self._rewrite_model is None:
+            self._rewrite_model = default_rewrite_model()
+        return self._rewrite_model
+
+    def rewrite_score(self, text: str) -> float:
+        """Probability that ``text`` was machine-rewritten, from dictionary-free features (``restore.rewriting``)."""
+        return self.rewrite_model.score(rewriting_features(text, self.lm))
 
 
 def _check_text(text: object) -> None:

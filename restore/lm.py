@@ -48,13 +48,19 @@ class NgramLM:
             import pocketsphinx
         except ImportError as exc:  # pragma: no cover - pocketsphinx is a hard dependency
             raise RuntimeError("the n-gram language model needs the 'pocketsphinx' package") from exc
-        self.path = path or pocketsphinx.get_model_path("en-us/en-us.lm.bin")
+        self.path = path or self.default_path()
         self._model = pocketsphinx.NGramModel.readfile(self.path)
         self._prob = self._model.prob
         self._scale = math.log(1.0001)  # pocketsphinx reports log base 1.0001
         self.oov_logprob = oov_logprob
         self.digit_penalty = digit_penalty
         self.number_logprob = number_logprob
+
+    @staticmethod
+    def default_path() -> str:
+        """The bundled model file: CMU's en-us trigram model inside the pocketsphinx wheel."""
+        import pocketsphinx
+        return pocketsphinx.get_model_path("en-us/en-us.lm.bin")
 
     def logprob(self, word: str, history: tuple[str, ...]) -> float:
         if history and (history[-1][:1].isdigit() or history[0][:1].isdigit()):
