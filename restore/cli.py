@@ -177,6 +177,7 @@ def cmd_detect(args) -> int:
     # The score goes to standard error so that the output stays one table (a header and a row per span).
     print(f"spin score {detection.spin_score:.3f}: about {detection.spin_score:.0%} of the words look replaced "
           f"({len(detection.spans)} span{'' if len(detection.spans) == 1 else 's'})", file=sys.stderr)
+    print(f"rewrite score {detection.rewrite_score:.3f}: {detection.kind}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -167,7 +167,7 @@ class Link:
     similarity: float
     confidence: float
     ops: list | None = None     # the word alignment, for mining; None for a rewritten copy (not mined)
-    kind: str = "spun"          # "spun" (shares wording) or "rewritten" (shares meaning: restore.rewritten)
+    kind: str = "spun"          # "spun" (shares wording) or "rewritten" (shares meaning: restore.sentence_links)
 
 
 class Linker:
@@ -182,7 +182,7 @@ class Linker:
         self.bands = bands
         self.min_similarity = min_similarity
         self.min_confidence = min_confidence
-        # a restore.rewritten.RewriteVerifier: also link copies that share meaning, not wording
+        # a restore.sentence_links.RewriteVerifier: also link copies that share meaning, not wording
         self.rewritten = rewritten
         self._by_meaning: set[tuple[int, int]] = set()
         self.stats: dict[str, float] = {}
@@ -216,8 +216,8 @@ class Linker:
         return self._resolve(docs, edges), duplicates
 
     def _link_by_meaning(self, docs: list[Doc], unique: list[int], edges: dict) -> None:
-        """Add the verified pairs of rewritten copies (restore.rewritten) to ``edges``."""
-        from .rewritten import REWRITE_CONFIDENCE, key_candidates
+        """Add the verified pairs of rewritten copies (restore.sentence_links) to ``edges``."""
+        from .sentence_links import REWRITE_CONFIDENCE, key_candidates
         t0 = time.perf_counter()
         todo = [pair for pair in key_candidates(docs, unique) if pair not in edges]
         # pairs that share wording but whose word votes leave the direction open (a restructured rewrite)
@@ -247,9 +247,9 @@ class Linker:
 
     def _needed(self, key: tuple[int, int]) -> float:
         """The direction confidence a pair must reach: sentence votes of a rewrite are fewer and coarser
-        than the word votes of a spin (restore.rewritten.REWRITE_CONFIDENCE)."""
+        than the word votes of a spin (restore.sentence_links.REWRITE_CONFIDENCE)."""
         if key in self._by_meaning:
-            from .rewritten import REWRITE_CONFIDENCE
+            from .sentence_links import REWRITE_CONFIDENCE
             return REWRITE_CONFIDENCE
         return self.min_confidence
 
@@ -324,7 +324,7 @@ def make_linker(rewritten: bool = False, **options) -> Linker:
     """A Linker; ``rewritten`` adds the sentence-meaning verifier (loads the sentence model)."""
     linker = Linker(**options)
     if rewritten:
-        from .rewritten import RewriteVerifier
+        from .sentence_links import RewriteVerifier
         linker.rewritten = RewriteVerifier(linker.lm)
     return linker
 

@@ -51,3 +51,27 @@ def test_a_record_outcome_is_named_and_an_error_counts_once():
     out = failed({"error": "missing field 'text'"})
     assert out.dest == MAIN and out.error == 1 and out.words == out.edits == out.spun == 0
     assert Outcome({"x": 1}, words=5)._replace(record=b"{}").words == 5
+
+
+def test_filter_can_count_unknown_spinners_as_spun(tmp_path):
+    import json
+
+    from restore.cli import main
+    clean = ("The bank said on Monday that home loan rates would rise in the spring. Buyers of real estate in the "
+             "city have waited for months, and many said they would now look for a cheaper house outside the town. "
+             "The central bank meets again next month to decide whether interest rates should go up.")
+    joined = (clean.replace("home loan", "homeloan").replace("real estate", "realestate")
+              .replace("cheaper house", "cheaperhouse").replace("central bank", "centralbank")
+              .replace("interest rates", "interestrates"))
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate((clean, joined))),
+                   encoding="utf-8")
+    out, side = tmp_path / "kept.jsonl", tmp_path / "spun.jsonl"
+    assert main(["batch", str(src), "-o", str(out), "--mode", "filter", "-q"]) == 0
+    kept = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in kept] == [0, 1]          # the spin score alone lets the joined copy pass
+    assert [r["kind"] for r in kept] == ["clean", "unknown spinner"]
+    assert main(["batch", str(src), "-o", str(out), "--mode", "filter", "--unknown-spun", "--spun-output",
+                 str(side), "-q"]) == 0
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == [0]
+    assert [json.loads(line)["id"] for line in side.read_text(encoding="utf-8").splitlines()] == [1]

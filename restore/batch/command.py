@@ -69,6 +69,9 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-spin", type=float, default=MAX_SPIN,
                    help="spin score (estimated share of words replaced) above which a document counts as spun "
                         f"(default {MAX_SPIN})")
+    p.add_argument("--unknown-spun", action="store_true",
+                   help="detect/filter: also count as spun a document whose signs of rewriting need no lexicon "
+                        "(kind 'unknown spinner': odd word pairs, joined compounds; docs/rewriting.md)")
     p.add_argument("--spun-output", metavar="FILE",
                    help="filter mode: write spun documents here instead of dropping them")
     p.add_argument("--error-field", default="error", help="field for per-record errors (default: error)")
@@ -251,7 +254,8 @@ def _cmd_batch(args, inputs: list[str], lexicons: tuple[str, ...], sources: str 
         spec = dataclasses.replace(spec, spinner_mode=_pooled_mode(spec, inputs, args))
     job = Job(spec=spec, mode=args.mode, field=args.field,
               restored_field=None if args.in_place_field else args.restored_field, edits=args.edits,
-              max_spin=args.max_spin, max_chars=args.max_chars, error_field=args.error_field, sources=sources)
+              max_spin=args.max_spin, max_chars=args.max_chars, error_field=args.error_field, sources=sources,
+              unknown_spun=args.unknown_spun)
     options = Options(job=job, input_format=args.input_format, output_format=args.output_format,
                       spun_output=args.spun_output, jobs=args.jobs, unordered=args.unordered, resume=args.resume,
                       chunk_records=args.chunk_size, checkpoint_every=args.checkpoint_every,

@@ -75,6 +75,7 @@ class Job:
     route_spun: bool = False                  # filter: send spun records to the side output (else drop)
     encode_jsonl: bool = False                # workers return finished JSONL lines
     sources: str | None = None                # restore --learn: JSON file, text hash -> [source id, source text]
+    unknown_spun: bool = False                # detect/filter: the kind "unknown spinner" counts as spun too
 
 
 _restorers: dict[RestorerSpec, Any] = {}
@@ -218,10 +219,14 @@ def apply_job(restorer, job: Job, record: dict) -> Outcome:
         else:
             detection = restorer.detect(text)
             record["spin_score"] = round(detection.spin_score, 4)
+            record["rewrite_score"] = round(detection.rewrite_score, 4)
+            record["kind"] = detection.kind
             if job.edits:
                 record["spans"] = [s.to_dict() for s in detection.spans]
             n_edits = 0
             score = detection.spin_score
+            if job.unknown_spun and detection.kind == "unknown spinner":
+                score = 1.0   # rewritten by a spinner no lexicon knows: spun, whatever share was detected
     except Exception as exc:
         record[job.error_field] = f"{type(exc).__name__}: {exc}"
         return failed(record)

@@ -23,6 +23,8 @@ def added_columns(job: Job) -> tuple[str, ...]:
     if job.mode == "restore" and job.restored_field:
         cols.append(job.restored_field)
     cols.append("spin_score")
+    if job.mode != "restore":
+        cols += ["rewrite_score", "kind"]
     if job.mode == "restore" and job.sources:
         cols.append("source_id")
     if job.edits:

@@ -1,4 +1,4 @@
-"""Linking rewritten copies by sentence meaning (restore.rewritten), with a stand-in sentence encoder.
+"""Linking rewritten copies by sentence meaning (restore.sentence_links), with a stand-in sentence encoder.
 
 The encoder here embeds a sentence as its bag of content-word stems (hashed, unit length): enough to test
 the candidate step, the sentence alignment and the direction votes without the sentence model. The real
@@ -15,7 +15,7 @@ pytest.importorskip("datasketch")
 np = pytest.importorskip("numpy")
 
 from restore.learn import Doc, Linker, prepare  # noqa: E402
-from restore.rewritten import RewriteVerifier, content_keys, key_candidates  # noqa: E402
+from restore.sentence_links import RewriteVerifier, content_keys, key_candidates  # noqa: E402
 
 from test_learn import ARTICLES, UNRELATED  # noqa: E402
 
@@ -79,7 +79,7 @@ def test_unrelated_articles_are_not_verified_by_meaning():
 def test_the_sentence_model_links_a_rewrite():
     pytest.importorskip("all_minilm_l6_v2")
     pytest.importorskip("transformers")
-    from restore.rewritten import SentenceEncoder
+    from restore.sentence_links import SentenceEncoder
     lm = Linker().lm
     verifier = RewriteVerifier(lm, encoder=SentenceEncoder())
     docs = docs_of([REWRITE, ARTICLES[0], ARTICLES[1]])
