@@ -125,15 +125,17 @@ def curve(corpus, docs, links, n_eval: int, farm_index: int = 0, min_count: int 
     out["bundled"]["clean_changed"] = sum(len(bundled.restore(t).edits) for t in clean)
     sizes = sorted({n for n in CURVE if n <= len(mine)} | {len(mine)})
     with tempfile.TemporaryDirectory() as tmp:
-        # the last point: every link of the corpus, all farms mixed, as `restore learn` writes the table
-        for n in sizes + ["all farms"]:
+        # the last points: every link of the corpus, all farms, as `restore learn` writes the table (one
+        # profile per dictionary found, restore.profiles) and as one table with the farms mixed
+        for n in sizes + ["all farms", "all farms, one table"]:
             miner = Miner()
-            for k in (links if n == "all farms" else mine[:n]):
+            for k in (links if str(n).startswith("all farms") else mine[:n]):
                 miner.add(docs[k.spun], docs[k.source], k.ops)
-            rows = miner.table(min_count)
+            rows = miner.table(min_count, profiles=n == "all farms")
             path = Path(tmp) / f"learned{n}.tsv"
             path.write_text(table_tsv(rows, f"{n} links"), encoding="utf-8")
-            point = {"links": n, "pairs": len(rows), "coverage": round(miner.coverage(), 3)}
+            point = {"links": n, "pairs": len(rows), "coverage": round(miner.coverage(), 3),
+                     "profiles": len({r[4] for r in rows})}
             for trust in ("phrases", "dictionary"):
                 r = restore.Restorer(lexicons=[path], lexicon_trust=trust)
                 point[trust] = restore_cell(r, held, bundled.lexicon)
@@ -179,7 +181,7 @@ def plot(res: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     c = res["curve"]
-    c = [p for p in c if p["links"] != "all farms"]
+    c = [p for p in c if not str(p["links"]).startswith("all farms")]
     xs = [p["links"] for p in c]
     fig, ax = plt.subplots(figsize=(6, 4))
     base = res["bundled"]["restored"] * 100

@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator
 from .candidates import CandidateSpan, find_candidates
 from .confidence import default_map, identity
 from .decode import Settings, SpanPosterior, decode, memo
+from .profiles import choose_dictionary
 from .settings import MAX_CANDIDATES, MIN_RATIO
 from .errors import ModelError
 from .modes import choose_mode, for_mode, head_exposures, mode_evidence, shuffle_lead
@@ -166,8 +167,9 @@ class Restorer:
 
     def _find(self, text: str, tokens) -> list[CandidateSpan]:
         s = self.settings
-        return find_candidates(text, tokens, self.lexicon, max_options=MAX_CANDIDATES, source_scale=s.scale,
-                               min_ratio=MIN_RATIO)
+        found = find_candidates(text, tokens, self.lexicon, max_options=MAX_CANDIDATES, source_scale=s.scale,
+                                min_ratio=MIN_RATIO)
+        return choose_dictionary(found)   # several spinner dictionaries (learned profiles): one per document
 
     def _posteriors(self, text: str, progress: Progress | None = None) -> tuple[float, list[SpanPosterior]]:
         rate, posts, _ = self._decoded(text, progress)

@@ -53,6 +53,7 @@ def cmd_learn(args) -> int:
     links, duplicates, miner, rows = learn(docs, min_count=args.min_count, linker=linker)
     summary = {"records": len(docs), "unreadable": len(bad), "duplicates": len(duplicates), "links": len(links),
                "substitutions": sum(miner.pairs.values()), "pair_types": len(miner.pairs), "learned": len(rows),
+               "profiles": len({r[4] for r in rows}),
                "estimated_coverage": round(miner.coverage(), 4), "seconds": round(time.perf_counter() - t0, 2),
                **linker.stats}
     header = (f"learned by restore learn from {len(links)} linked copies: {summary['substitutions']} substitutions, "

@@ -208,7 +208,8 @@ class Lexicon:
 
         ``format`` overrides the detected one. ``trust`` is "phrases" (each row applies anywhere, as a
         user vouches for it) or "dictionary" (a spinner's channel, under the document gate); the default
-        follows the format: TSV and PPS lists are phrases, synonym groups a dictionary. A dictionary file
+        follows the format: TSV and PPS lists are phrases, synonym groups a dictionary, and so is a TSV
+        that ``restore learn`` wrote (every row's source "learned" or "learned:PROFILE"). A dictionary file
         is loaded for both spinner modes (the decoder picks one per document); as a phrase list, groups
         give the pairs of ``mode``. ``trusted`` is for the bundled, compiled files (normalised spun
         phrases, four columns, checked by the test suite): their rows are filed unparsed and only parsed
@@ -227,10 +228,13 @@ class Lexicon:
         name = source or path.stem
         lines = read_lines(path)
         fmt = format or detect_format(lines)
-        trust = trust or ("phrases" if fmt in PHRASE_FORMATS else "dictionary")
         if fmt in PHRASE_FORMATS:
-            rows = _pair_rows(lines, str(path), default_weight, name)
+            rows = list(_pair_rows(lines, str(path), default_weight, name))
+            # a table ``restore learn`` wrote is a spinner's channel, not a list of facts
+            learned = bool(rows) and all(src == "learned" or src.startswith("learned:") for *_, src in rows)
+            trust = trust or ("dictionary" if learned else "phrases")
         else:
+            trust = trust or "dictionary"
             groups = read_groups(lines, fmt, str(path))
             if trust == "dictionary":
                 heads = {(s, o) for s, o, _ in group_pairs(groups, "head")}

@@ -81,23 +81,27 @@ class Miner:
         self.pairs: collections.Counter = collections.Counter()
         self.links = 0
         self._sources: list[list[str]] = []
+        self.link_pairs: list[set] = []   # the pair types of each link (restore.profiles)
 
     def add(self, spun, source, ops) -> int:
         n = 0
+        seen = set()
         for pair in substitutions(spun, source, ops):
             self.pairs[pair] += 1
+            seen.add(pair)
             n += 1
         self.links += 1
         self._sources.append(source.norms)
+        self.link_pairs.append(seen)
         return n
 
-    def _occurrences(self, phrases: Iterable[str]) -> collections.Counter:
+    def _occurrences(self, phrases: Iterable[str], links: Iterable[int] | None = None) -> collections.Counter:
         """How often each phrase appears in the linked sources (where the spinner had the chance to spin it)."""
         wanted = collections.defaultdict(set)
         for p in phrases:
             wanted[len(p.split())].add(p)
         seen: collections.Counter = collections.Counter()
-        for norms in self._sources:
+        for norms in (self._sources if links is None else (self._sources[k] for k in links)):
             for n, group in wanted.items():
                 for k in range(len(norms) - n + 1):
                     p = " ".join(norms[k:k + n]) if n > 1 else norms[k]
@@ -105,11 +109,29 @@ class Miner:
                         seen[p] += 1
         return seen
 
-    def table(self, min_count: int = 2) -> list[tuple[str, str, float, int]]:
-        """``(spun, original, weight, count)`` rows, most frequent first (ties in alphabetical order)."""
+    def table(self, min_count: int = 2, profiles: bool = True) -> list[tuple[str, str, float, int, str]]:
+        """``(spun, original, weight, count, profile)`` rows, most frequent first (ties in alphabetical
+        order). With ``profiles``, the links are grouped by the dictionary they share
+        (``restore.profiles``) and each pair gets its group ("p1" the largest), its weight counted in that
+        group's sources; with one group only, or without ``profiles``, the profile is ""."""
         kept = [(s, o, c) for (s, o), c in self.pairs.items() if c >= min_count]
-        seen = self._occurrences({o for _, o, _ in kept})
-        rows = [(s, o, round(min(1.0, max(MIN_WEIGHT, c / max(1, seen[o]))), 4), c) for s, o, c in kept]
+        owner: dict = {}
+        groups: dict[int, list[int]] = {0: list(range(self.links))}
+        if profiles and self.links:
+            from .profiles import link_profiles, pair_profiles
+            of_link = link_profiles(self.link_pairs)
+            groups = collections.defaultdict(list)
+            for k, p in enumerate(of_link):
+                groups[p].append(k)
+            owner = pair_profiles(self.link_pairs, of_link)
+        named = len({owner.get((s, o), 0) for s, o, _ in kept}) > 1
+        seen = {p: self._occurrences({o for s, o, _ in kept if owner.get((s, o), 0) == p}, links)
+                for p, links in groups.items()}
+        rows = []
+        for s, o, c in kept:
+            p = owner.get((s, o), 0)
+            weight = round(min(1.0, max(MIN_WEIGHT, c / max(1, seen[p][o]))), 4)
+            rows.append((s, o, weight, c, f"p{p + 1}" if named else ""))
         return sorted(rows, key=lambda r: (-r[3], r[0], r[1]))
 
     def coverage(self) -> float:
@@ -121,6 +143,8 @@ class Miner:
 
 
 def table_tsv(rows, header: str) -> str:
+    """The learned table as lexicon TSV; a row's profile becomes its source ("learned:p1"), so a
+    dictionary load keeps the profiles apart (``restore.profiles.choose_dictionary``)."""
     lines = [f"# {header}", "spun\toriginal\tweight\tsource\tcount"]
-    lines += [f"{s}\t{o}\t{w}\tlearned\t{c}" for s, o, w, c in rows]
+    lines += [f"{s}\t{o}\t{w}\tlearned{':' + p if p else ''}\t{c}" for s, o, w, c, p in rows]
     return "\n".join(lines) + "\n"
