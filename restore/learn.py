@@ -84,27 +84,14 @@ def bigrams(norms: list[str]) -> set[bytes]:
     return {f"{a} {b}".encode() for a, b in zip(norms, norms[1:])}
 
 
-def candidate_pairs(docs: list[Doc], bands: int = BANDS, rows: int = BAND_ROWS):
+def candidate_pairs(docs: list[Doc], bands: int = BANDS, rows: int = BAND_ROWS, executor=None):
     """Pairs of positions in ``docs`` whose bigram sets overlap by an estimated MIN_JACCARD (sorted, each
-    once), and how many pairs the LSH bands proposed."""
-    from datasketch import MinHash, MinHashLSH
-    num_perm = bands * rows
-    lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
-    hashes = []
-    for start in range(0, len(docs), 512):   # the bigram sets of a chunk at a time: memory stays flat
-        hashes += MinHash.bulk([bigrams(d.norms) for d in docs[start:start + 512]], num_perm=num_perm, seed=1)
-    for i, h in enumerate(hashes):
-        lsh.insert(i, h, check_duplication=False)
-    import numpy as np
-    values = np.stack([h.hashvalues for h in hashes]) if hashes else None
-    pairs, banded = set(), 0
-    for i, h in enumerate(hashes):
-        others = sorted(j for j in lsh.query(h) if j > i)
-        banded += len(others)
-        if others:
-            estimate = (values[others] == values[i]).mean(axis=1)
-            pairs.update((i, j) for j, e in zip(others, estimate) if e >= MIN_JACCARD)
-    return sorted(pairs), banded
+    once), and how many pairs the LSH bands proposed (``restore.learn_parallel`` does the work)."""
+    from .learn_parallel import banded_pairs, signatures
+    values = signatures([d.norms for d in docs], bands * rows, executor)
+    banded = banded_pairs(values, bands, rows)
+    pairs = [(i, j) for i, j in banded if (values[i] == values[j]).mean() >= MIN_JACCARD]
+    return pairs, len(banded)
 
 
 def blocks(a: list[str], b: list[str]):
@@ -174,7 +161,7 @@ class Linker:
     """Finds (spun copy, source) pairs among prepared documents."""
 
     def __init__(self, lm=None, bands: int = BANDS, min_similarity: float = MIN_SIMILARITY,
-                 min_confidence: float = MIN_CONFIDENCE, rewritten=None) -> None:
+                 min_confidence: float = MIN_CONFIDENCE, rewritten=None, executor=None) -> None:
         if lm is None:
             from .lm import NgramLM
             lm = NgramLM()
@@ -184,6 +171,7 @@ class Linker:
         self.min_confidence = min_confidence
         # a restore.sentence_links.RewriteVerifier: also link copies that share meaning, not wording
         self.rewritten = rewritten
+        self.executor = executor   # concurrent.futures-like: signatures and verification run there
         self._by_meaning: set[tuple[int, int]] = set()
         self.stats: dict[str, float] = {}
 
@@ -201,14 +189,18 @@ class Linker:
             else:
                 first[key] = i
                 unique.append(i)
-        cand, banded = candidate_pairs([docs[i] for i in unique], self.bands)
+        from .learn_parallel import verify
+        cand, banded = candidate_pairs([docs[i] for i in unique], self.bands, executor=self.executor)
         t1 = time.perf_counter()
-        edges: dict[tuple[int, int], tuple] = {}
-        for x, y in cand:
-            i, j = unique[x], unique[y]
-            edge = self._verify(docs[i], docs[j])
-            if edge is not None:
-                edges[(i, j)] = edge
+        pairs = [(unique[x], unique[y]) for x, y in cand]
+        if self.executor is None and len(pairs) < 50_000:   # in process: no copies of the word lists
+            edges = {}
+            for i, j in pairs:
+                edge = self._verify(docs[i], docs[j])
+                if edge is not None:
+                    edges[(i, j)] = edge
+        else:
+            edges = verify(pairs, lambda k: docs[k].norms, self.min_similarity, self.executor)
         self.stats.update(banded=banded, candidates=len(cand), verified=len(edges), duplicates=len(duplicates),
                           lsh_seconds=round(t1 - t0, 2), verify_seconds=round(time.perf_counter() - t1, 2))
         if self.rewritten is not None:

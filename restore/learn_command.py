@@ -29,9 +29,28 @@ def add_learn_parser(sub) -> None:
     p.add_argument("--rewritten", action="store_true",
                    help="also link copies rewritten sentence by sentence (translation round trips, paraphrases) "
                         "by sentence meaning; needs restore[learn]'s sentence model")
+    p.add_argument("-j", "--jobs", type=int, default=1,
+                   help="worker processes for the signatures and the pair alignments (default 1)")
+    p.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
+                   help="run them on Dask: a LocalCluster of -j workers, or the scheduler at ADDRESS "
+                        "(write --dask=tcp://host:8786 before the inputs); the links are the same")
     p.add_argument("--summary", metavar="FILE", help="also write the summary as JSON here")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(func=cmd_learn)
+
+
+def learning_executor(jobs: int, dask: str | None):
+    """``(executor or None, cleanup)`` for the linking tasks: Dask workers, a process pool, or none."""
+    if dask:
+        from .dask import cluster_executor
+        executor, _, cleanup, _ = cluster_executor(dask, max(1, jobs))
+        return executor, cleanup
+    if jobs > 1:
+        import concurrent.futures as cf
+        import multiprocessing
+        pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        return pool, pool.shutdown
+    return None, lambda: None
 
 
 def cmd_learn(args) -> int:
@@ -39,8 +58,8 @@ def cmd_learn(args) -> int:
     from .cli import EXIT_OK, EXIT_USAGE, check_output
     from .mining import table_tsv
     from .outfile import atomic_write_bytes
-    if args.min_count < 1:
-        print("restore learn: error: --min-count must be at least 1", file=sys.stderr)
+    if args.min_count < 1 or args.jobs < 1:
+        print("restore learn: error: --min-count and --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     for path in filter(None, (args.output, args.links, args.summary)):
         check_output(path, args.inputs)
@@ -49,8 +68,13 @@ def cmd_learn(args) -> int:
     bad = [d for d in docs if d.problem]
     for d in bad[:5]:
         note(f"skipping record {d.id}: {d.problem}")
-    linker = make_linker(args.rewritten, min_similarity=args.min_similarity, min_confidence=args.min_confidence)
-    links, duplicates, miner, rows = learn(docs, min_count=args.min_count, linker=linker)
+    executor, cleanup = learning_executor(args.jobs, args.dask)
+    try:
+        linker = make_linker(args.rewritten, min_similarity=args.min_similarity, min_confidence=args.min_confidence,
+                             executor=executor)
+        links, duplicates, miner, rows = learn(docs, min_count=args.min_count, linker=linker)
+    finally:
+        cleanup()
     summary = {"records": len(docs), "unreadable": len(bad), "duplicates": len(duplicates), "links": len(links),
                "substitutions": sum(miner.pairs.values()), "pair_types": len(miner.pairs), "learned": len(rows),
                "profiles": len({r[4] for r in rows}),

@@ -78,3 +78,21 @@ def test_batch_cli_dask_address(client, spec, tmp_path, toy_lexicon_path):
                  "--lexicon", str(toy_lexicon_path), "--lexicon-only"])
     assert code == 0
     assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 10
+
+
+def test_learn_on_a_local_dask_cluster_matches_in_process(tmp_path):
+    pytest.importorskip("datasketch")
+    import json
+
+    from restore.cli import main
+    from test_learn import ARTICLES, spin
+    path = tmp_path / "c.jsonl"
+    rows = [{"id": f"s{i}", "text": a} for i, a in enumerate(ARTICLES)] + \
+           [{"id": f"c{i}", "text": spin(a)} for i, a in enumerate(ARTICLES)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    outs = []
+    for extra in ([], ["--dask", "-j", "1"]):
+        out, links = tmp_path / f"t{len(extra)}.tsv", tmp_path / f"l{len(extra)}.jsonl"
+        assert main(["learn", str(path), "-o", str(out), "--links", str(links), "--min-count", "1", "-q", *extra]) == 0
+        outs.append((out.read_bytes(), links.read_bytes()))
+    assert outs[0] == outs[1] and outs[0][1].count(b"\n") == 3

@@ -98,6 +98,29 @@ def test_min_count_and_determinism(corpus, tmp_path):
     assert rc == 0 and counts and min(counts) >= 3
 
 
+def test_worker_processes_give_the_same_table_and_links(corpus, tmp_path):
+    _, out, links = run_learn(corpus, tmp_path)
+    table = out.read_bytes()
+    rc, out, again = run_learn(corpus, tmp_path, "-j", "2")
+    assert rc == 0 and out.read_bytes() == table and again == links and links
+
+
+def test_linking_tasks_on_any_executor_match_in_process():
+    import concurrent.futures as cf
+
+    from restore.learn import Doc, Linker, prepare
+    texts = ARTICLES + [spin(a) for a in ARTICLES] + [UNRELATED]
+    docs = [Doc(i, f"d{i}", t) for i, t in enumerate(texts)]
+    for d in docs:
+        prepare(d)
+    plain = Linker()
+    expected = [(k.spun, k.source, k.similarity, k.confidence) for k in plain.link(docs)[0]]
+    with cf.ThreadPoolExecutor(2) as pool:
+        # verification through the task path even for few pairs (the in-process loop is skipped)
+        got = Linker(lm=plain.lm, executor=pool).link(docs)[0]
+    assert expected and [(k.spun, k.source, k.similarity, k.confidence) for k in got] == expected
+
+
 def test_unrelated_documents_are_never_linked(tmp_path):
     texts = ARTICLES + [UNRELATED]
     path = tmp_path / "c.jsonl"

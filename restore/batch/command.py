@@ -218,7 +218,12 @@ def _learned_table(args, inputs: list[str], copies: list[Path]) -> tuple[str, st
     from ..mining import table_tsv
     from .records import source_key
     docs = read_docs(inputs, args.field, "id", args.input_format, args.max_chars)
-    links, duplicates, miner, rows = learn(docs, linker=make_linker(args.rewritten))
+    from ..learn_command import learning_executor
+    executor, cleanup = learning_executor(args.jobs, args.dask)
+    try:   # the linking tasks run where the restoring will (the cluster is started again for that pass)
+        links, duplicates, miner, rows = learn(docs, linker=make_linker(args.rewritten, executor=executor))
+    finally:
+        cleanup()
     data = table_tsv(rows, f"learned from {len(links)} linked copies").encode("utf-8")
     sources = {source_key(docs[k.spun].text): [docs[k.source].id, docs[k.source].text] for k in links}
     if not args.quiet:

@@ -1,0 +1,90 @@
+"""The heavy steps of linking as tasks: MinHash signatures by chunks of records, verification by chunks of
+candidate pairs. ``restore learn -j N`` runs them on worker processes, ``--dask`` on the workers of
+``restore batch --dask`` (a local cluster or a scheduler's); without an executor they run in this process.
+
+The banding itself stays here: a band of a signature is a few bytes, and grouping records by band value
+is a dictionary look-up per band and record, so the driver needs the signatures only (240 numbers a
+record, 2 KB), never the texts, for this step. Each task's result depends on its input alone, and the
+pieces are put back in input order, so every way of running gives the same links.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+CHUNK_RECORDS = 512     # records a signature task hashes (memory stays flat: one chunk's bigram sets)
+CHUNK_PAIRS = 2000      # candidate pairs a verification task aligns (about a second of work)
+
+_lm = None
+
+
+def _worker_lm():
+    """The trigram model of this process, loaded once (a task must not reload it)."""
+    global _lm
+    if _lm is None:
+        from .lm import NgramLM
+        _lm = NgramLM()
+    return _lm
+
+
+def signature_chunk(norm_lists: list[list[str]], num_perm: int):
+    """MinHash signatures (``len(norm_lists)`` x ``num_perm`` uint64) of the records' word bigrams."""
+    import numpy as np
+    from datasketch import MinHash
+    from .learn import bigrams
+    hashes = MinHash.bulk([bigrams(n) for n in norm_lists], num_perm=num_perm, seed=1)
+    return np.stack([h.hashvalues for h in hashes]) if hashes else np.zeros((0, num_perm), dtype="uint64")
+
+
+def verify_chunk(items: list[tuple[int, int, list[str], list[str]]], min_similarity: float) -> list[tuple]:
+    """``(i, j, similarity, votes i, votes j, log-ratio)`` of each pair that shares enough wording."""
+    from .learn import blocks, direction_votes, similarity
+    lm = _worker_lm()
+    out = []
+    for i, j, a, b in items:
+        ops = blocks(a, b)
+        sim = similarity(a, b, ops)
+        if sim >= min_similarity:
+            out.append((i, j, sim, *direction_votes(lm, a, b, ops)))
+    return out
+
+
+def _mapped(executor, fn: Callable, chunks: list, *args) -> Iterable:
+    if executor is None:
+        return (fn(c, *args) for c in chunks)
+    return executor.map(fn, chunks, *([a] * len(chunks) for a in args))
+
+
+def signatures(norm_lists: list[list[str]], num_perm: int, executor: Any = None):
+    """Signatures of every record, in order, computed by chunks (on ``executor`` when given)."""
+    import numpy as np
+    chunks = [norm_lists[k:k + CHUNK_RECORDS] for k in range(0, len(norm_lists), CHUNK_RECORDS)]
+    parts = list(_mapped(executor, signature_chunk, chunks, num_perm))
+    return np.concatenate(parts) if parts else np.zeros((0, num_perm), dtype="uint64")
+
+
+def banded_pairs(values, bands: int, rows: int) -> list[tuple[int, int]]:
+    """Pairs of rows of ``values`` equal in at least one band of ``rows`` hashes (each pair once, sorted):
+    what an LSH index with these bands proposes."""
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        buckets: dict[bytes, list[int]] = {}
+        block = values[:, band * rows:(band + 1) * rows]
+        for i in range(len(values)):
+            buckets.setdefault(block[i].tobytes(), []).append(i)
+        for members in buckets.values():
+            if len(members) > 1:
+                pairs.update((a, b) for x, a in enumerate(members) for b in members[x + 1:])
+    return sorted(pairs)
+
+
+def verify(pairs: list[tuple[int, int]], norms: Callable[[int], list[str]], min_similarity: float,
+           executor: Any = None) -> dict[tuple[int, int], tuple]:
+    """``{(i, j): (similarity, votes i, votes j, log-ratio)}`` of the verified ``pairs``."""
+    chunks = [[(i, j, norms(i), norms(j)) for i, j in pairs[k:k + CHUNK_PAIRS]]
+              for k in range(0, len(pairs), CHUNK_PAIRS)]
+    edges = {}
+    for part in _mapped(executor, verify_chunk, chunks, min_similarity):
+        for i, j, *edge in part:
+            edges[(i, j)] = tuple(edge)
+    return edges
