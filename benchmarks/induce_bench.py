@@ -107,18 +107,16 @@ def logistic(xs, ys, l2: float = 1.0, steps: int = 30) -> list[float]:
 
 def fit(evidence, corpus_words, lm, uses, truth, ceiling) -> dict:
     """Fit the logistic model on every weighed candidate, then the thresholds on the chosen pairs."""
-    from restore.induce import choose
+    from restore.induce import choose, kept
     xs, ys = training_rows(evidence, corpus_words, lm, truth)
     coef = logistic(xs, ys)
     for ev in evidence:
         choose(ev, corpus_words, lm, coef)
     grid = []
-    for z, docs, occ, every in itertools.product(GRID["min_score"], GRID["min_docs"], GRID["min_occurrences"],
-                                                 (False, True)):
-        pairs = {(ev.spun, c.text) for ev in evidence if ev.documents >= docs and ev.occurrences >= occ
-                 for c in ev.candidates if c.score >= z and (every or c.text == ev.original)}
+    for z, docs, occ in itertools.product(GRID["min_score"], GRID["min_docs"], GRID["min_occurrences"]):
+        pairs = {(ev.spun, ev.original) for ev in kept(evidence, z) if ev.documents >= docs and ev.occurrences >= occ}
         m = pair_metrics(pairs, uses, truth, ceiling)
-        grid.append({"min_score": z, "min_docs": docs, "min_occurrences": occ, "every_candidate": every,
+        grid.append({"min_score": z, "min_docs": docs, "min_occurrences": occ,
                      **{k: m[k] for k in ("induced", "precision", "coverage", "ceiling")}})
     # the setting that covers most while at least 85% precise (a margin over the 80% target)
     grid.sort(key=lambda r: (r["precision"] < FIT_PRECISION, -r["coverage"], -r["precision"]))
@@ -148,7 +146,7 @@ def main(argv=None) -> int:
     ap.add_argument("--table", type=Path, help="also keep the induced table here")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    from restore.induce import Inducer, induced_tsv, weight_of
+    from restore.induce import Inducer, induced_tsv
     corpus = generate(seed=args.seed, keep_source=0.0, limit=args.limit)
     uses, truth = entry_uses(corpus), farm_pairs(corpus)
     inducer = Inducer(min_docs=2, min_occurrences=3) if args.fit else Inducer()
@@ -162,9 +160,7 @@ def main(argv=None) -> int:
         res.update(fit(evidence, words, inducer.lm, uses, truth, ceiling))
         print(json.dumps(res, indent=1))
         return 0
-    kept = [ev for ev in evidence if ev.original is not None and ev.score >= inducer.min_score]
-    rows = sorted(((ev.spun, ev.original, weight_of(ev, words), ev.occurrences, ev.documents) for ev in kept),
-                  key=lambda r: (-r[3], r[0], r[1]))
+    rows = inducer.rows(words, evidence)
     res["pairs"] = pair_metrics({(r[0], r[1]) for r in rows}, uses, truth, ceiling)
     res["wrong_examples"] = [r[:2] for r in rows if (r[0], r[1]) not in truth][:20]
     print(json.dumps(res, indent=1), file=sys.stderr)
