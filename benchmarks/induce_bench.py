@@ -144,6 +144,7 @@ def main(argv=None) -> int:
     ap.add_argument("--eval", type=int, default=60, help="spun copies (and clean articles) restored")
     ap.add_argument("--limit", type=int, help="use only this many articles (quick runs)")
     ap.add_argument("--table", type=Path, help="also keep the induced table here")
+    ap.add_argument("--no-copies", action="store_true", help="leave the copy evidence out (contexts and counts only)")
     ap.add_argument("--min-score", type=float, help="log-odds a pair needs (default: restore.induce.MIN_SCORE)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
@@ -153,11 +154,13 @@ def main(argv=None) -> int:
     inducer = Inducer(min_docs=2, min_occurrences=3) if args.fit else Inducer()
     if args.min_score is not None:
         inducer.min_score = args.min_score
+    if args.no_copies:
+        inducer.copies = lambda corpus: None
     t0 = time.perf_counter()
     words, evidence = inducer.evidence(r["text"] for r in corpus.records)
     seconds = time.perf_counter() - t0
     ceiling = ceiling_pairs(inducer.lexicon, uses)
-    res = {"seed": args.seed, "min_score": inducer.min_score, "records": len(corpus.records), "words": sum(len(w) for w in words.words),
+    res = {"seed": args.seed, "min_score": inducer.min_score, "copies": not args.no_copies, "records": len(corpus.records), "words": sum(len(w) for w in words.words),
            "seconds": round(seconds, 1), **inducer.stats}
     if args.fit:
         res.update(fit(evidence, words, inducer.lm, uses, truth, ceiling))

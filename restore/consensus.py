@@ -99,7 +99,7 @@ def copy_evidence(norms: Sequence[Sequence[str]]) -> CopyEvidence:
 # Fitted on the farms corpus, seed 16 (benchmarks/consensus_bench.py --fit); scored on seed 17.
 VOTE = 1.0               # nats a copy's vote is worth against the language model's preference
 LM_SCALE = 1.0           # weight of the language model's log-probability of a reading in its context
-CHANNEL_BONUS = 1.0      # nats per unit of channel weight listing a reading as an original of another
+CHANNEL_BONUS = 2.0      # nats per unit of channel weight listing a reading as an original of another
 
 
 def clusters(pairs: Sequence[tuple[int, int, list]]) -> list[list[int]]:
