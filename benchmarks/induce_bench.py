@@ -31,7 +31,7 @@ from .farms import generate
 
 MIN_USES = 5
 FIT_PRECISION = 0.82   # the fit keeps the setting that covers most at this precision (a margin over 80%)
-GRID = {"min_score": (-1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0),
+GRID = {"min_score": (-1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0),
         "min_docs": (2, 3, 4), "min_occurrences": (3, 4, 5)}
 
 
@@ -106,9 +106,12 @@ def logistic(xs, ys, l2: float = 1.0, steps: int = 30) -> list[float]:
 
 
 def fit(evidence, corpus_words, lm, uses, truth, ceiling) -> dict:
-    """Fit the logistic model on every weighed candidate, then the thresholds on the chosen pairs."""
+    """Fit the logistic model on every weighed candidate, then the thresholds on the chosen pairs. With
+    no copies in the corpus only the first six features (contexts and counts) are fitted."""
     from restore.induce import choose, kept
     xs, ys = training_rows(evidence, corpus_words, lm, truth)
+    if corpus_words.copies is None:
+        xs = [x[:6] for x in xs]
     coef = logistic(xs, ys)
     for ev in evidence:
         choose(ev, corpus_words, lm, coef)
@@ -151,16 +154,15 @@ def main(argv=None) -> int:
     from restore.induce import Inducer, induced_tsv
     corpus = generate(seed=args.seed, keep_source=0.0, limit=args.limit)
     uses, truth = entry_uses(corpus), farm_pairs(corpus)
-    inducer = Inducer(min_docs=2, min_occurrences=3) if args.fit else Inducer()
-    if args.min_score is not None:
-        inducer.min_score = args.min_score
+    inducer = Inducer(min_docs=2, min_occurrences=3) if args.fit else Inducer(min_score=args.min_score)
     if args.no_copies:
         inducer.copies = lambda corpus: None
     t0 = time.perf_counter()
     words, evidence = inducer.evidence(r["text"] for r in corpus.records)
     seconds = time.perf_counter() - t0
     ceiling = ceiling_pairs(inducer.lexicon, uses)
-    res = {"seed": args.seed, "min_score": inducer.min_score, "copies": not args.no_copies, "records": len(corpus.records), "words": sum(len(w) for w in words.words),
+    res = {"seed": args.seed, "min_score": inducer.min_score, "copies": not args.no_copies,
+           "records": len(corpus.records), "words": sum(len(w) for w in words.words),
            "seconds": round(seconds, 1), **inducer.stats}
     if args.fit:
         res.update(fit(evidence, words, inducer.lm, uses, truth, ceiling))

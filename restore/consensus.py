@@ -32,6 +32,8 @@ import collections
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .learn import _side_logprob
+
 MIN_SIMILARITY = 0.3     # as restore.learn: share of words in shared runs of three
 MAX_PHRASE = 4           # differing blocks longer than this (on either side) are rewrites, not votes
 
@@ -119,17 +121,9 @@ def clusters(pairs: Sequence[tuple[int, int, list]]) -> list[list[int]]:
     return sorted(groups.values())
 
 
-def _reading(lm, history: tuple[str, ...], words: Sequence[str]) -> float:
-    total = 0.0
-    for w in words:
-        total += lm.logprob(w, history)
-        history = (history + (w,))[-2:]
-    return total
-
-
 def fluency(lm, norms: Sequence[str]) -> float:
     """Mean log-probability per word under the trigram model: the least spun copy reads best."""
-    return _reading(lm, (), norms) / max(1, len(norms))
+    return _side_logprob(lm, (), norms) / max(1, len(norms))
 
 
 @dataclass
@@ -181,7 +175,7 @@ def vote(place: Place, pivot: Sequence[str], lm, lexicon, weights=(VOTE, LM_SCAL
 
     def total(r: tuple[str, ...]) -> float:
         channel = sum(listed[other].get(" ".join(r), 0.0) for other in readings if other != r)
-        return w_vote * place.votes[r] + w_lm * _reading(lm, history, list(r) + after) + w_channel * channel
+        return w_vote * place.votes[r] + w_lm * _side_logprob(lm, history, list(r) + after) + w_channel * channel
     return max(readings, key=lambda r: (total(r), r == tuple(pivot[place.i1:place.i2])))
 
 
@@ -221,7 +215,8 @@ class Consensus:
     restored: str
 
 
-def restore_copies(texts: Sequence[str | None], restorer=None, weights=(VOTE, LM_SCALE, CHANNEL_BONUS)) -> list[Consensus | None]:
+def restore_copies(texts: Sequence[str | None], restorer=None,
+                   weights=(VOTE, LM_SCALE, CHANNEL_BONUS)) -> list[Consensus | None]:
     """For every record: the consensus of its cluster of copies restored by the engine, or the record
     restored alone when it has no copy (``None`` for a record without text). Members of a cluster share
     one result, computed once."""

@@ -29,8 +29,9 @@ with ``--lexicon-trust dictionary`` (a spinner's channel, under the document gat
 
 The model and the thresholds were fitted on the farms corpus of seed 16 (``python -m
 benchmarks.induce_bench --fit --seed 16``) and scored on seed 17; see docs/learn.md. Without copies of one
-article in the corpus (or without datasketch) the copy signals are absent and fewer pairs pass. Everything is deterministic: types, contexts and candidates are
-taken in sorted order.
+article in the corpus (or without datasketch) the copy signals are absent: a model of the contexts and
+counts alone (``COEFFICIENTS_ALONE``) is used, and far fewer pairs pass its threshold. Everything is
+deterministic: types, contexts and candidates are taken in sorted order.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .learn import _side_logprob
 from .lm import BOS, EOS
 
 # Fitted on the farms corpus, seed 16 (benchmarks/induce_bench.py --fit); scored on seed 17.
@@ -54,6 +56,10 @@ MAX_CANDIDATES = 16      # candidate originals per type, by channel weight
 # (intercept first), and the log-odds a pair needs to be kept.
 COEFFICIENTS = (1.397, 0.76, 0.072, 0.012, -0.034, 1.445, -0.368, 1.771, -1.065, 0.115, -1.656)
 MIN_SCORE = -0.25        # the setting that covered most entries at 82% precision or more on seed 16
+# A corpus with no copies of one article: the model of the first six features alone, fitted the same way
+# (``--fit --no-copies``), and its threshold.
+COEFFICIENTS_ALONE = (-0.332, 0.737, 0.174, -0.083, 0.132, 1.666, 0.144)
+MIN_SCORE_ALONE = 1.5      # the only setting 82% precise on seed 16 (26 pairs: 0.9% of the entries)
 MIN_WEIGHT = 0.05
 _WORDY = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
@@ -143,14 +149,6 @@ def contexts(places: Sequence[tuple[int, int, int]], limit: int = MAX_CONTEXTS) 
     return (first + rest)[:limit]
 
 
-def _reading(lm, history: tuple[str, ...], words: Sequence[str]) -> float:
-    total = 0.0
-    for w in words:
-        total += lm.logprob(w, history)
-        history = (history + (w,))[-2:]
-    return total
-
-
 def weigh(lm, corpus: Corpus, spun: str, candidates: list[Candidate]) -> Evidence:
     """Score each candidate against the written type in every chosen context: summed margins and wins."""
     places = corpus.places[spun]
@@ -160,8 +158,8 @@ def weigh(lm, corpus: Corpus, spun: str, candidates: list[Candidate]) -> Evidenc
     for d, i, end in chosen:
         words = corpus.words[d]
         history, after = tuple(words[max(0, i - 2):i]), words[end:end + 2]
-        base = _reading(lm, history, words[i:end] + after)
-        margins = [_reading(lm, history, list(c.words) + after) - base for c in candidates]
+        base = _side_logprob(lm, history, words[i:end] + after)
+        margins = [_side_logprob(lm, history, list(c.words) + after) - base for c in candidates]
         top = max(margins, default=0.0)
         for c, m in zip(candidates, margins):
             c.margin += m
@@ -180,7 +178,7 @@ def candidates_of(lexicon, spun: str, limit: int = MAX_CANDIDATES) -> list[Candi
 
 def unigram(lm, phrase: str) -> float:
     """ln P of a phrase with no context: how common the model finds it in general English."""
-    return _reading(lm, (), phrase.split(" "))
+    return _side_logprob(lm, (), phrase.split(" "))
 
 
 def features(ev: Evidence, cand: Candidate, corpus: Corpus, lm) -> list[float]:
@@ -260,7 +258,7 @@ class Inducer:
     """Finds the spun types of a corpus and the originals they stand for."""
 
     def __init__(self, lexicon=None, lm=None, *, min_docs: int = MIN_DOCS, min_occurrences: int = MIN_OCCURRENCES,
-                 min_score: float = MIN_SCORE) -> None:
+                 min_score: float | None = None) -> None:
         if lexicon is None:
             from .lexicon import default_lexicon
             lexicon = default_lexicon()
@@ -268,7 +266,10 @@ class Inducer:
             from .lm import NgramLM
             lm = NgramLM()
         self.lexicon, self.lm = lexicon, lm
-        self.min_docs, self.min_occurrences, self.min_score = min_docs, min_occurrences, min_score
+        self.min_docs, self.min_occurrences = min_docs, min_occurrences
+        self.wanted_score = min_score   # None: the fitted threshold of the model the corpus calls for
+        self.min_score = MIN_SCORE if min_score is None else min_score
+        self.coefficients: Sequence[float] = COEFFICIENTS
         self.stats: dict[str, float] = {}
 
     def evidence(self, texts: Iterable[str | None]) -> tuple[Corpus, list[Evidence]]:
@@ -277,7 +278,12 @@ class Inducer:
         t0 = time.perf_counter()
         corpus = gather(texts, self.lexicon)
         corpus.copies = self.copies(corpus)
-        out = self._weigh(corpus, COEFFICIENTS)
+        alone = corpus.copies is None or corpus.copies.pairs == 0
+        self.coefficients = COEFFICIENTS_ALONE if alone else COEFFICIENTS
+        self.stats["copy_pairs"] = corpus.copies.pairs if corpus.copies else 0
+        default = MIN_SCORE_ALONE if alone else MIN_SCORE
+        self.min_score = default if self.wanted_score is None else self.wanted_score
+        out = self._weigh(corpus, self.coefficients)
         self.stats.update(documents=len(corpus.words), types=len(corpus.places), weighed=len(out),
                           seconds=round(time.perf_counter() - t0, 2))
         return corpus, out
@@ -356,8 +362,8 @@ def add_induce_parser(sub) -> None:
     p.add_argument("--min-docs", type=int, default=MIN_DOCS, help=f"documents a type must appear in ({MIN_DOCS})")
     p.add_argument("--min-occurrences", type=int, default=MIN_OCCURRENCES,
                    help=f"occurrences a type must have (default {MIN_OCCURRENCES})")
-    p.add_argument("--min-score", type=float, default=MIN_SCORE,
-                   help=f"log-odds a pair needs to be kept (default {MIN_SCORE}; higher: fewer, surer pairs)")
+    p.add_argument("--min-score", type=float, help=f"log-odds a pair needs to be kept (default {MIN_SCORE}, or "
+                                                   f"{MIN_SCORE_ALONE} with no copies; higher: fewer, surer pairs)")
     p.add_argument("--summary", metavar="FILE", help="also write the summary as JSON here")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(func=cmd_induce)

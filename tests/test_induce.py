@@ -153,3 +153,12 @@ def test_cli_handler_writes_the_table_and_summary(tmp_path, capsys):
 def test_cli_handler_rejects_bad_settings(tmp_path):
     assert run_cli(tmp_path, "--min-docs", "0")[0] == 2
     assert cmd_induce is not None
+
+
+def test_a_corpus_without_copies_gets_the_contexts_only_model():
+    from restore.induce import COEFFICIENTS_ALONE, MIN_SCORE_ALONE
+    inducer = Inducer()
+    inducer.induce([spin(a, FARMS[0]) for a in ARTICLES])   # one copy of each article
+    assert inducer.stats["copy_pairs"] == 0
+    assert inducer.coefficients == COEFFICIENTS_ALONE and inducer.min_score == MIN_SCORE_ALONE
+    assert Inducer(min_score=-5.0).min_score == -5.0
