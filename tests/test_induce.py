@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from restore.induce import (Candidate, Corpus, Evidence, Inducer, add_induce_parser, cmd_induce, contexts, doc_words,
-                            features, gather, induced_tsv, log_odds, weigh)
+from restore.induce import (Candidate, Corpus, Evidence, Inducer, contexts, doc_words, features, gather, induced_tsv,
+                            log_odds, weigh)
+from restore.induce_cli import add_induce_parser, cmd_induce
 from restore.lexicon import Lexicon
 
 ARTICLES = [
