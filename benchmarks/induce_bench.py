@@ -161,9 +161,14 @@ def main(argv=None) -> int:
     words, evidence = inducer.evidence(r["text"] for r in corpus.records)
     seconds = time.perf_counter() - t0
     ceiling = ceiling_pairs(inducer.lexicon, uses)
+    faced = ceiling | {(s, o) for s, o in uses if o in words.faced.get(s, ())}
+    entries = {k for k, v in uses.items() if v >= MIN_USES}
+    res_ceiling = {"ceiling_bundled": len(entries & ceiling) / max(1, len(entries)),
+                   "ceiling_bundled_or_faced": len(entries & faced) / max(1, len(entries))}
+    ceiling = faced
     res = {"seed": args.seed, "min_score": inducer.min_score, "copies": not args.no_copies,
            "records": len(corpus.records), "words": sum(len(w) for w in words.words),
-           "seconds": round(seconds, 1), **inducer.stats}
+           "seconds": round(seconds, 1), **inducer.stats, **res_ceiling}
     if args.fit:
         res.update(fit(evidence, words, inducer.lm, uses, truth, ceiling))
         print(json.dumps(res, indent=1))

@@ -2,24 +2,26 @@
 
 A content farm spins thousands of articles with one dictionary, so it writes the same odd word many times
 ("cognition" for "knowledge", "exploiting" for "working") in many documents. A word a human chose fits
-its contexts; a word a dictionary forced in reads a little worse than some synonym in most of them. So,
-for every word or phrase type of the corpus that a bundled lexicon can read back (its WordNet and curated
-inverse thesaurus lists the originals it may stand for):
+its contexts; a word a dictionary forced in reads a little worse than some synonym in most of them, and
+where the farm copied an article another farm copied too, the other copy often kept the author's word:
 
-1. **Gather** its occurrences across the corpus: the type must be seen at least ``MIN_OCCURRENCES``
-   times in at least ``MIN_DOCS`` documents (a farm repeats itself; a one-off word proves nothing).
-2. **Score** every candidate original in every context (up to ``MAX_CONTEXTS``, one per document first):
+1. **Compare copies**: farms copy the same articles, so the corpus often holds two or three spun copies
+   of one (``restore.consensus.copy_evidence`` aligns them). An author's word is written alike by the
+   other copy at the same place; a farm's word faces another copy's word there -- often the original.
+2. **Gather** the types: words and phrases a bundled lexicon can read back (its WordNet and curated
+   inverse thesaurus lists the originals they may stand for), and those that faced the same phrase at
+   least ``MIN_FACING`` times in copies. A type must be seen ``MIN_OCCURRENCES`` times in ``MIN_DOCS``
+   documents (a farm repeats itself; a one-off word proves nothing). Its candidates are the listed
+   originals and the faced phrases (``candidates_of``).
+3. **Score** every candidate original in every context (up to ``MAX_CONTEXTS``, one per document first):
    the trigram model reads two words before, the phrase and two words after, for the written word and
    for each candidate. The margin of a candidate in a context is its log-probability over the written
    word's; it *wins* the context when no other reading does better.
-3. **Compare copies**: farms copy the same article, so the corpus often holds two or three spun copies
-   of it (``restore.consensus.copy_evidence`` aligns them). An author's word is written alike by the
-   other copy at the same place; a farm's word faces another copy's word there -- often the original.
 4. **Agree**: a logistic model over those signals (``FEATURES``: contexts won, mean margin, how over-
    represented the type is in this corpus against general English, channel weight, times faced in a
    copy, share kept alike...) gives each candidate its log-odds of being the spinner's pair; a type's
-   best candidate is kept when its log-odds reach ``MIN_SCORE``. One context can be fooled by a rare
-   construction; a farm's substitution loses to the same original almost everywhere.
+   best candidate is kept when its log-odds reach ``MIN_SCORE`` (``kept``). One context can be fooled by
+   a rare construction; a farm's substitution loses to the same original almost everywhere.
 
 Each kept pair becomes a row of the learned-table TSV that ``restore learn`` writes, marked ``induced``
 with its support: ``spun<TAB>original<TAB>weight<TAB>induced<TAB>occurrences<TAB>documents``. The weight
@@ -50,11 +52,12 @@ from .lm import BOS, EOS
 MIN_DOCS = 2             # documents a type must appear in
 MIN_OCCURRENCES = 3      # occurrences a type must have
 MAX_CONTEXTS = 40        # contexts scored per type (one per document first, in corpus order)
-MAX_CANDIDATES = 16      # candidate originals per type, by channel weight
+MAX_CANDIDATES = 16      # candidate originals per type the lexicons list, by channel weight
+MIN_FACING = 2           # times a type must face a phrase in copies for the phrase to be a candidate
 # Logistic model of "this (type, candidate) is a pair of the spinner's dictionary" over ``FEATURES``
 # (intercept first), and the log-odds a pair needs to be kept.
-COEFFICIENTS = (1.397, 0.76, 0.072, 0.012, -0.034, 1.445, -0.368, 1.771, -1.065, 0.115, -1.656)
-MIN_SCORE = -0.25        # the setting that covered most entries at 82% precision or more on seed 16
+COEFFICIENTS = (3.091, 0.673, 0.086, -0.033, -0.032, 1.472, -0.371, 1.635, -0.989, 0.138, -1.623, -1.637)
+MIN_SCORE = 0.0          # the setting that covered most entries at 82% precision or more on seed 16
 # A corpus with no copies of one article: the model of the first six features alone, fitted the same way
 # (``--fit --no-copies``), and its threshold.
 COEFFICIENTS_ALONE = (-0.332, 0.737, 0.174, -0.083, 0.132, 1.666, 0.144)
@@ -72,6 +75,7 @@ class Candidate:
     margin: float = 0.0         # log-probability over the written type, summed over the contexts
     wins: int = 0               # contexts in which it was the best reading of all (the written type too)
     score: float = -math.inf    # log-odds of being the spinner's pair (``choose``)
+    listed: bool = True         # listed by the lexicons (else: faced in a copy only)
 
     @property
     def text(self) -> str:
@@ -101,6 +105,8 @@ class Corpus:
     phrase_counts: dict[str, int] = field(default_factory=dict)
     total: int = 0   # words, sentence marks aside
     copies: object = None   # restore.consensus.CopyEvidence of the copies of one article in the corpus
+    ok: list[list[bool]] = field(default_factory=list)   # per word: may be a spinner's (``doc_words``)
+    faced: dict[str, list[str]] = field(default_factory=dict)   # type -> phrases it faced in copies
 
 
 def doc_words(text: str) -> tuple[list[str], list[bool]]:
@@ -126,6 +132,7 @@ def gather(texts: Iterable[str | None], lexicon) -> Corpus:
     for d, text in enumerate(texts):
         words, ok = doc_words(text or "")
         corpus.words.append(words)
+        corpus.ok.append(ok)
         corpus.counts.update(words)
         corpus.total += len(words) - 2 * words.count(BOS)
         for i, w in enumerate(words):
@@ -166,13 +173,41 @@ def weigh(lm, corpus: Corpus, spun: str, candidates: list[Candidate]) -> Evidenc
     return ev
 
 
-def candidates_of(lexicon, spun: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
-    """The originals the lexicon lists for a spun phrase, best weight first (plain words only)."""
+def candidates_of(lexicon, spun: str, limit: int = MAX_CANDIDATES, faced: Sequence[str] = ()) -> list[Candidate]:
+    """The originals the lexicon lists for a spun phrase, best weight first (plain words only), then the
+    phrases it faced in copies of one article that the lexicon does not list (``listed`` False)."""
     out: dict[tuple[str, ...], Candidate] = {}
     for e in lexicon._get(spun) or ():
         if e.words != tuple(spun.split(" ")) and all(_WORDY.fullmatch(w) for w in e.words):
             out.setdefault(e.words, Candidate(e.words, e.weight))
-    return list(out.values())[:limit]
+    out = dict(list(out.items())[:limit])
+    for phrase in faced:
+        words = tuple(phrase.split(" "))
+        if phrase != spun and all(_WORDY.fullmatch(w) for w in words):
+            out.setdefault(words, Candidate(words, MIN_WEIGHT, listed=False))
+    return list(out.values())
+
+
+def add_faced(corpus: Corpus, min_facing: int = MIN_FACING) -> None:
+    """The phrases each type faced at least ``min_facing`` times in copies become its candidates, and the
+    types that faced some, unknown to the lexicon, get their places gathered (names and numbers aside)."""
+    if corpus.copies is None:
+        return
+    faced: dict[str, list[str]] = collections.defaultdict(list)
+    for (x, y), n in sorted(corpus.copies.facing.items()):
+        if n >= min_facing:
+            faced[x].append(y)
+    corpus.faced = dict(faced)
+    wanted: dict[int, set[str]] = collections.defaultdict(set)
+    for x in corpus.faced:
+        if x not in corpus.places:
+            wanted[x.count(" ") + 1].add(x)
+    for d, (words, ok) in enumerate(zip(corpus.words, corpus.ok)):
+        for n, group in wanted.items():
+            for k in range(len(words) - n + 1):
+                p = " ".join(words[k:k + n])
+                if p in group and all(ok[k:k + n]):
+                    corpus.places.setdefault(p, []).append((d, k, k + n))
 
 
 def unigram(lm, phrase: str) -> float:
@@ -200,12 +235,13 @@ def features(ev: Evidence, cand: Candidate, corpus: Corpus, lm) -> list[float]:
     kept = (copies.kept[ev.spun] + 1) / (aligned + 2) if copies else 0.5
     kept_cand = (copies.kept[cand.text] + 1) / (copies.aligned[cand.text] + 2) if copies else 0.5
     return [cand.wins / max(1, ev.contexts), mean, over, under, math.log(cand.weight), math.log(ev.occurrences),
-            math.log1p(facing), kept, math.log1p(aligned), kept_cand]
+            math.log1p(facing), kept, math.log1p(aligned), kept_cand, float(cand.listed)]
 
 
 FEATURES = ("win share", "mean margin", "type over-represented", "candidate over-represented",
             "log channel weight", "log occurrences", "log times facing the candidate in a copy",
-            "share kept alike in copies", "log times aligned in copies", "share of the candidate kept alike")
+            "share kept alike in copies", "log times aligned in copies", "share of the candidate kept alike",
+            "listed by the lexicons")
 
 
 def log_odds(x: Sequence[float], coefficients: Sequence[float] = COEFFICIENTS) -> float:
@@ -277,6 +313,7 @@ class Inducer:
         t0 = time.perf_counter()
         corpus = gather(texts, self.lexicon)
         corpus.copies = self.copies(corpus)
+        add_faced(corpus)
         alone = corpus.copies is None or corpus.copies.pairs == 0
         self.coefficients = COEFFICIENTS_ALONE if alone else COEFFICIENTS
         self.stats["copy_pairs"] = corpus.copies.pairs if corpus.copies else 0
@@ -293,7 +330,7 @@ class Inducer:
             places = corpus.places[spun]
             if len(places) < self.min_occurrences or len({p[0] for p in places}) < self.min_docs:
                 continue
-            cands = candidates_of(self.lexicon, spun)
+            cands = candidates_of(self.lexicon, spun, faced=corpus.faced.get(spun, ()))
             if cands:
                 out.append(weigh(self.lm, corpus, spun, cands))
         count_phrases(corpus, (c.text for ev in out for c in ev.candidates))

@@ -163,3 +163,19 @@ def test_a_corpus_without_copies_gets_the_contexts_only_model():
     assert inducer.stats["copy_pairs"] == 0
     assert inducer.coefficients == COEFFICIENTS_ALONE and inducer.min_score == MIN_SCORE_ALONE
     assert Inducer(min_score=-5.0).min_score == -5.0
+
+
+def test_phrases_faced_in_copies_become_candidates():
+    from restore.consensus import CopyEvidence
+    from restore.induce import add_faced, candidates_of
+    lex = Lexicon()
+    lex.add("stated", "said")
+    c = gather(["They stated it. The zorbly river.", "We stated the zorbly lake. Zorbly Paris."], lex)
+    c.copies = CopyEvidence()
+    c.copies.facing.update({("zorbly", "old"): 2, ("stated", "told"): 3, ("stated", "said"): 2, ("it", "that"): 1})
+    add_faced(c)
+    assert c.faced == {"stated": ["said", "told"], "zorbly": ["old"]}
+    assert [p[0] for p in c.places["zorbly"]] == [0, 1, 1]     # gathered although no lexicon lists it
+    cands = candidates_of(lex, "stated", faced=c.faced["stated"])
+    assert [(x.text, x.listed) for x in cands] == [("said", True), ("told", False)]
+    assert "it" not in c.faced                                  # faced once: not a candidate
