@@ -111,3 +111,11 @@ def test_cli_handler_writes_one_line_per_record(tmp_path, capsys):
     assert rows[0]["cluster"] == ["c0", "c1", "c2"] and rows[0]["restored"] == ARTICLES[0]
     assert rows[4]["cluster"] == []
     assert "3 restored with their copies, 1 unreadable" in capsys.readouterr().err
+
+
+def test_consensus_is_deterministic(restorer):
+    texts = [spin(ARTICLES[2], f) for f in FARMS] + [spin(ARTICLES[1], FARMS[0]), spin(ARTICLES[1], FARMS[2])]
+    first = [(r.cluster, r.voted, r.restored) for r in restore_copies(texts, restorer)]
+    again = [(r.cluster, r.voted, r.restored) for r in restore_copies(list(reversed(texts)), restorer)][::-1]
+    assert [x[1:] for x in first] == [x[1:] for x in again]
+    assert first == [(r.cluster, r.voted, r.restored) for r in restore_copies(texts, restorer)]
