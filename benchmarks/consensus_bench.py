@@ -94,12 +94,14 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--fit", action="store_true", help="grid of vote weights on this seed (the development one: 16)")
     ap.add_argument("--limit", type=int, help="use only this many articles (quick runs)")
+    ap.add_argument("--table", help="an induced table (restore induce) the engine loads as a spinner dictionary, "
+                                    "for the single copies and the consensus alike")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     import restore
     from restore.consensus import CHANNEL_BONUS, LM_SCALE, VOTE
     corpus = generate(seed=args.seed, keep_source=0.0, limit=args.limit)
-    restorer = restore.Restorer()
+    restorer = restore.Restorer(**({"lexicons": [args.table], "lexicon_trust": "dictionary"} if args.table else {}))
     three, two = copy_clusters(corpus, 3), copy_clusters(corpus, 2)
     if args.fit:
         grid = []
@@ -111,7 +113,7 @@ def main(argv=None) -> int:
         print(json.dumps(grid, indent=1))
         return 0
     weights = (VOTE, LM_SCALE, CHANNEL_BONUS)
-    res = {"seed": args.seed, "weights": {"vote": VOTE, "lm": LM_SCALE, "channel": CHANNEL_BONUS},
+    res = {"seed": args.seed, "table": args.table, "weights": {"vote": VOTE, "lm": LM_SCALE, "channel": CHANNEL_BONUS},
            "three copies": evaluate(corpus, three, restorer, weights),
            "two copies": evaluate(corpus, two, restorer, weights)}
     print(json.dumps(res, indent=1))
