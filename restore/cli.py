@@ -223,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     __import__("restore.batch", fromlist=["add_batch_parser"]).add_batch_parser(sub)
     from .learn_command import add_learn_parser
     add_learn_parser(sub)
+    from .induce_cli import add_induce_parser
+    add_induce_parser(sub)
+    from .consensus import add_consensus_parser
+    add_consensus_parser(sub)
     from .bench import add_bench_parser
     add_bench_parser(sub)
     return parser
