@@ -209,7 +209,8 @@ class Lexicon:
         ``format`` overrides the detected one. ``trust`` is "phrases" (each row applies anywhere, as a
         user vouches for it) or "dictionary" (a spinner's channel, under the document gate); the default
         follows the format: TSV and PPS lists are phrases, synonym groups a dictionary, and so is a TSV
-        that ``restore learn`` wrote (every row's source "learned" or "learned:PROFILE"). A dictionary file
+        that ``restore learn`` or ``restore induce`` wrote (every row's source "learned", "learned:PROFILE"
+        or "induced"). A dictionary file
         is loaded for both spinner modes (the decoder picks one per document); as a phrase list, groups
         give the pairs of ``mode``. ``trusted`` is for the bundled, compiled files (normalised spun
         phrases, four columns, checked by the test suite): their rows are filed unparsed and only parsed
@@ -230,8 +231,8 @@ class Lexicon:
         fmt = format or detect_format(lines)
         if fmt in PHRASE_FORMATS:
             rows = list(_pair_rows(lines, str(path), default_weight, name))
-            # a table ``restore learn`` wrote is a spinner's channel, not a list of facts
-            learned = bool(rows) and all(src == "learned" or src.startswith("learned:") for *_, src in rows)
+            # a table ``restore learn`` or ``restore induce`` wrote is a spinner's channel, not a list of facts
+            learned = bool(rows) and all(src.split(":")[0] in ("learned", "induced") for *_, src in rows)
             trust = trust or ("dictionary" if learned else "phrases")
         else:
             trust = trust or "dictionary"

@@ -61,6 +61,9 @@ def test_a_learned_table_loads_as_a_spinner_dictionary_with_its_profiles(tmp_pat
     sources = {e.source for spun in ("stated", "pronounced") for e in lex.matches([spun], 0).__next__()[1]}
     assert sources == {"dictionary:learned:p1", "dictionary:learned:p2"}
     assert all(is_dictionary(s) for s in sources)
+    induced = tmp_path / "induced.tsv"
+    induced.write_text("stated\tsaid\t0.5\tinduced\t12\t5\n", encoding="utf-8")
+    assert all(is_dictionary(e.source) for e in next(Lexicon().load(induced).matches(["stated"], 0))[1])
     other = tmp_path / "mine.tsv"
     other.write_text("stated\tsaid\t0.5\n", encoding="utf-8")
     assert not any(is_dictionary(e.source) for e in next(Lexicon().load(other).matches(["stated"], 0))[1])
