@@ -68,6 +68,8 @@ def cmd_learn(args) -> int:
     bad = [d for d in docs if d.problem]
     for d in bad[:5]:
         note(f"skipping record {d.id}: {d.problem}")
+    from . import learn_parallel
+    learn_parallel.show_progress = not args.quiet and sys.stderr.isatty()
     executor, cleanup = learning_executor(args.jobs, args.dask)
     try:
         linker = make_linker(args.rewritten, min_similarity=args.min_similarity, min_confidence=args.min_confidence,

@@ -10,6 +10,7 @@ pieces are put back in input order, so every way of running gives the same links
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Iterable
 
 CHUNK_RECORDS = 512     # records a signature task hashes (memory stays flat: one chunk's bigram sets)
@@ -49,17 +50,28 @@ def verify_chunk(items: list[tuple[int, int, list[str], list[str]]], min_similar
     return out
 
 
-def _mapped(executor, fn: Callable, chunks: list, *args) -> Iterable:
-    if executor is None:
-        return (fn(c, *args) for c in chunks)
-    return executor.map(fn, chunks, *([a] * len(chunks) for a in args))
+# Set by the command line (``restore learn`` on a terminal): a label per step and a bar over its chunks.
+show_progress = False
+
+
+def _mapped(executor, fn: Callable, chunks: list, *args, label: str = "") -> Iterable:
+    results = ((fn(c, *args) for c in chunks) if executor is None
+               else executor.map(fn, chunks, *([a] * len(chunks) for a in args)))
+    if not show_progress or len(chunks) < 2:
+        return results
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return results
+    return tqdm(results, total=len(chunks), desc=f"restore learn: {label}", unit="chunk", leave=False,
+                file=sys.stderr, dynamic_ncols=True)
 
 
 def signatures(norm_lists: list[list[str]], num_perm: int, executor: Any = None):
     """Signatures of every record, in order, computed by chunks (on ``executor`` when given)."""
     import numpy as np
     chunks = [norm_lists[k:k + CHUNK_RECORDS] for k in range(0, len(norm_lists), CHUNK_RECORDS)]
-    parts = list(_mapped(executor, signature_chunk, chunks, num_perm))
+    parts = list(_mapped(executor, signature_chunk, chunks, num_perm, label="signatures"))
     return np.concatenate(parts) if parts else np.zeros((0, num_perm), dtype="uint64")
 
 
@@ -84,7 +96,7 @@ def verify(pairs: list[tuple[int, int]], norms: Callable[[int], list[str]], min_
     chunks = [[(i, j, norms(i), norms(j)) for i, j in pairs[k:k + CHUNK_PAIRS]]
               for k in range(0, len(pairs), CHUNK_PAIRS)]
     edges = {}
-    for part in _mapped(executor, verify_chunk, chunks, min_similarity):
+    for part in _mapped(executor, verify_chunk, chunks, min_similarity, label="alignments"):
         for i, j, *edge in part:
             edges[(i, j)] = tuple(edge)
     return edges

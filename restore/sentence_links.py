@@ -134,8 +134,17 @@ class SentenceEncoder:
         """A (len(texts), dim) float32 array of unit vectors."""
         import numpy as np
         out = []
+        starts = range(0, len(texts), self.batch)
+        from . import learn_parallel
+        if learn_parallel.show_progress and len(starts) > 4:   # minutes on a large corpus: show them
+            try:
+                from tqdm import tqdm
+                starts = tqdm(starts, desc="restore learn: sentences", unit="batch", leave=False,
+                              dynamic_ncols=True)
+            except ImportError:
+                pass
         with self.torch.inference_mode():
-            for start in range(0, len(texts), self.batch):
+            for start in starts:
                 enc = self.tokenizer(texts[start:start + self.batch], padding=True, truncation=True,
                                      max_length=128, return_tensors="pt")
                 hidden = self.model(**enc).last_hidden_state
