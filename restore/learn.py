@@ -87,11 +87,8 @@ def bigrams(norms: list[str]) -> set[bytes]:
 def candidate_pairs(docs: list[Doc], bands: int = BANDS, rows: int = BAND_ROWS, executor=None):
     """Pairs of positions in ``docs`` whose bigram sets overlap by an estimated MIN_JACCARD (sorted, each
     once), and how many pairs the LSH bands proposed (``restore.learn_parallel`` does the work)."""
-    from .learn_parallel import banded_pairs, signatures
-    values = signatures([d.norms for d in docs], bands * rows, executor)
-    banded = banded_pairs(values, bands, rows)
-    pairs = [(i, j) for i, j in banded if (values[i] == values[j]).mean() >= MIN_JACCARD]
-    return pairs, len(banded)
+    from .learn_parallel import signatures, similar_pairs
+    return similar_pairs(signatures([d.norms for d in docs], bands * rows, executor), bands, rows, MIN_JACCARD)
 
 
 def blocks(a: list[str], b: list[str]):

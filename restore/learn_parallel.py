@@ -28,12 +28,15 @@ def _worker_lm():
     return _lm
 
 
-def signature_chunk(norm_lists: list[list[str]], num_perm: int):
-    """MinHash signatures (``len(norm_lists)`` x ``num_perm`` uint64) of the records' word bigrams."""
+def signature_chunk(norm_lists: list[list[str]], num_perm: int, shingles: Callable | None = None,
+                    seed: int = 1):
+    """MinHash signatures (``len(norm_lists)`` x ``num_perm`` uint64) of the records' shingles: word
+    bigrams (``restore.learn.bigrams``) unless another module-level function is given."""
     import numpy as np
     from datasketch import MinHash
-    from .learn import bigrams
-    hashes = MinHash.bulk([bigrams(n) for n in norm_lists], num_perm=num_perm, seed=1)
+    if shingles is None:
+        from .learn import bigrams as shingles
+    hashes = MinHash.bulk([shingles(n) for n in norm_lists], num_perm=num_perm, seed=seed)
     return np.stack([h.hashvalues for h in hashes]) if hashes else np.zeros((0, num_perm), dtype="uint64")
 
 
@@ -67,11 +70,12 @@ def _mapped(executor, fn: Callable, chunks: list, *args, label: str = "") -> Ite
                 file=sys.stderr, dynamic_ncols=True)
 
 
-def signatures(norm_lists: list[list[str]], num_perm: int, executor: Any = None):
+def signatures(norm_lists: list[list[str]], num_perm: int, executor: Any = None, shingles: Callable | None = None,
+               seed: int = 1):
     """Signatures of every record, in order, computed by chunks (on ``executor`` when given)."""
     import numpy as np
     chunks = [norm_lists[k:k + CHUNK_RECORDS] for k in range(0, len(norm_lists), CHUNK_RECORDS)]
-    parts = list(_mapped(executor, signature_chunk, chunks, num_perm, label="signatures"))
+    parts = list(_mapped(executor, signature_chunk, chunks, num_perm, shingles, seed, label="signatures"))
     return np.concatenate(parts) if parts else np.zeros((0, num_perm), dtype="uint64")
 
 
@@ -88,6 +92,13 @@ def banded_pairs(values, bands: int, rows: int) -> list[tuple[int, int]]:
             if len(members) > 1:
                 pairs.update((a, b) for x, a in enumerate(members) for b in members[x + 1:])
     return sorted(pairs)
+
+
+def similar_pairs(values, bands: int, rows: int, min_jaccard: float) -> tuple[list[tuple[int, int]], int]:
+    """The banded pairs whose signatures estimate a Jaccard of ``min_jaccard`` or more (sorted), and how
+    many pairs the bands proposed."""
+    banded = banded_pairs(values, bands, rows)
+    return [(i, j) for i, j in banded if (values[i] == values[j]).mean() >= min_jaccard], len(banded)
 
 
 def verify(pairs: list[tuple[int, int]], norms: Callable[[int], list[str]], min_similarity: float,

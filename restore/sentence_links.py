@@ -68,24 +68,10 @@ def content_keys(norms: list[str]) -> set[bytes]:
 
 def key_candidates(docs: list, positions: list[int]) -> list[tuple[int, int]]:
     """Pairs of ``positions`` (indices into ``docs``) whose content keys overlap by MIN_KEY_JACCARD."""
-    import numpy as np
-    from datasketch import MinHash, MinHashLSH
-    num_perm = KEY_BANDS * KEY_ROWS
-    lsh = MinHashLSH(num_perm=num_perm, params=(KEY_BANDS, KEY_ROWS))
-    hashes = []
-    for start in range(0, len(positions), 512):
-        chunk = [content_keys(docs[p].norms) for p in positions[start:start + 512]]
-        hashes += MinHash.bulk(chunk, num_perm=num_perm, seed=2)
-    for k, h in enumerate(hashes):
-        lsh.insert(k, h, check_duplication=False)
-    values = np.stack([h.hashvalues for h in hashes]) if hashes else None
-    pairs = set()
-    for k, h in enumerate(hashes):
-        others = sorted(j for j in lsh.query(h) if j > k)
-        if others:
-            estimate = (values[others] == values[k]).mean(axis=1)
-            pairs.update((positions[k], positions[j]) for j, e in zip(others, estimate) if e >= MIN_KEY_JACCARD)
-    return sorted(pairs)
+    from .learn_parallel import signatures, similar_pairs
+    values = signatures([docs[p].norms for p in positions], KEY_BANDS * KEY_ROWS, shingles=content_keys, seed=2)
+    pairs, _ = similar_pairs(values, KEY_BANDS, KEY_ROWS, MIN_KEY_JACCARD)
+    return [(positions[k], positions[j]) for k, j in pairs]
 
 
 def model_folder() -> Path:
